@@ -1,0 +1,5 @@
+extension ParityTable {
+  static func poolingCases(quick: Bool) -> [ParityCase] {
+    []
+  }
+}
