@@ -28,7 +28,8 @@ func printError(_ message: String) {
 
 func runTool(_ arguments: [String]) -> Int32 {
   guard let first = arguments.first else {
-    print(Help.toolHelp(subcommands), terminator: "")
+    printError("missing subcommand")
+    FileHandle.standardError.write(Data(Help.toolHelp(subcommands).utf8))
     return ExitStatus.usage
   }
   if first == "--help" || first == "-h" || first == "help" {
