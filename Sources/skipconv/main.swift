@@ -19,7 +19,8 @@ enum ExitStatus {
 }
 
 let subcommands: [Subcommand] = [
-  devicesCommand
+  devicesCommand,
+  parityCommand,
 ]
 
 func printError(_ message: String) {
