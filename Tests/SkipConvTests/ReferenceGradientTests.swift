@@ -1,0 +1,89 @@
+import XCTest
+
+@testable import SkipConv
+
+/// Checks every reference backward pass against central finite differences of the matching
+/// forward pass, in `Double`, with the loss `sum(y * r)` for a random `r`.
+final class ReferenceGradientTests: XCTestCase {
+  private var random = SeededGenerator(seed: 0x5EED_0001)
+
+  /// Small awkward conv1d shapes: even kernels with `same`, dilation 2 and 3, stride 2 on an odd
+  /// length, causal, explicit padding, a kernel longer than the input, length 1, channels 1 and 3.
+  private func conv1dGeometries() throws -> [Conv1dGeometry] {
+    [
+      try Conv1dGeometry(
+        batch: 2, inputChannels: 3, outputChannels: 2, inputLength: 6, kernelSize: 2,
+        padding: .same),
+      try Conv1dGeometry(
+        batch: 1, inputChannels: 2, outputChannels: 3, inputLength: 7, kernelSize: 4,
+        padding: .same),
+      try Conv1dGeometry(
+        batch: 2, inputChannels: 3, outputChannels: 1, inputLength: 9, kernelSize: 3,
+        dilation: 2, padding: .same),
+      try Conv1dGeometry(
+        batch: 1, inputChannels: 1, outputChannels: 3, inputLength: 11, kernelSize: 3,
+        dilation: 3),
+      try Conv1dGeometry(
+        batch: 2, inputChannels: 3, outputChannels: 2, inputLength: 9, kernelSize: 3,
+        stride: 2, padding: .explicit(left: 1, right: 1)),
+      try Conv1dGeometry(
+        batch: 1, inputChannels: 2, outputChannels: 2, inputLength: 7, kernelSize: 2, stride: 2),
+      try Conv1dGeometry(
+        batch: 2, inputChannels: 1, outputChannels: 1, inputLength: 5, kernelSize: 3,
+        dilation: 2, padding: .causal),
+      try Conv1dGeometry(
+        batch: 1, inputChannels: 3, outputChannels: 3, inputLength: 6, kernelSize: 3,
+        padding: .explicit(left: 2, right: 0)),
+      try Conv1dGeometry(
+        batch: 2, inputChannels: 1, outputChannels: 3, inputLength: 2, kernelSize: 5,
+        padding: .explicit(left: 2, right: 3)),
+      try Conv1dGeometry(
+        batch: 1, inputChannels: 3, outputChannels: 1, inputLength: 1, kernelSize: 3,
+        padding: .same),
+    ]
+  }
+
+  func testConv1dGradients() throws {
+    for g in try conv1dGeometries() {
+      let x = random.doubles(g.inputShape.reduce(1, *))
+      let w = random.doubles(g.weightShape.reduce(1, *))
+      let b = random.doubles(g.outputChannels)
+      let r = random.doubles(g.outputShape.reduce(1, *))
+      func loss(_ x: [Double], _ w: [Double], _ b: [Double]) -> Double {
+        weightedSum(
+          ReferenceOps.conv1dForward(input: x, weight: w, bias: b, geometry: g, activation: .none),
+          r)
+      }
+      let dx = ReferenceOps.conv1dBackwardInput(outputGradient: r, weight: w, geometry: g)
+      let (dw, db) = ReferenceOps.conv1dBackwardWeight(outputGradient: r, input: x, geometry: g)
+
+      assertGradient(dx, at: x, "conv1d dx \(g)") { loss($0, w, b) }
+      assertGradient(dw, at: w, "conv1d dw \(g)") { loss(x, $0, b) }
+      assertGradient(db, at: b, "conv1d db \(g)") { loss(x, w, $0) }
+    }
+  }
+
+  /// A projection is a conv1d with K=1; the strided case on an odd length skips inputs.
+  func testProjectionGradients() throws {
+    for (length, stride) in [(7, 2), (5, 1), (1, 2), (6, 3)] {
+      let g = try Conv1dGeometry(
+        batch: 2, inputChannels: 3, outputChannels: 2, inputLength: length, kernelSize: 1,
+        stride: stride)
+      let x = random.doubles(g.inputShape.reduce(1, *))
+      let w = random.doubles(g.weightShape.reduce(1, *))
+      let b = random.doubles(g.outputChannels)
+      let r = random.doubles(g.outputShape.reduce(1, *))
+      func loss(_ x: [Double], _ w: [Double], _ b: [Double]) -> Double {
+        weightedSum(
+          ReferenceOps.conv1dForward(input: x, weight: w, bias: b, geometry: g, activation: .none),
+          r)
+      }
+      let dx = ReferenceOps.conv1dBackwardInput(outputGradient: r, weight: w, geometry: g)
+      let (dw, db) = ReferenceOps.conv1dBackwardWeight(outputGradient: r, input: x, geometry: g)
+
+      assertGradient(dx, at: x, "projection dx \(g)") { loss($0, w, b) }
+      assertGradient(dw, at: w, "projection dw \(g)") { loss(x, $0, b) }
+      assertGradient(db, at: b, "projection db \(g)") { loss(x, w, $0) }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import XCTest
+
+@testable import SkipConv
+
+/// Checks reference forward passes against values worked out by hand in each test.
+final class ReferenceOpsTests: XCTestCase {
+  /// x = [1, 2, 3, 4], w = [1, 0, -1], b = 0.5, `same` pads (1, 1), so
+  /// y[t] = x[t-1] - x[t+1] + 0.5 = [0 - 2, 1 - 3, 2 - 4, 3 - 0] + 0.5.
+  func testConv1dSameKnownValues() throws {
+    let g = try Conv1dGeometry(
+      batch: 1, inputChannels: 1, outputChannels: 1, inputLength: 4, kernelSize: 3,
+      padding: .same)
+    let input: [Double] = [1, 2, 3, 4]
+    let weight: [Double] = [1, 0, -1]
+    let y = ReferenceOps.conv1dForward(
+      input: input, weight: weight, bias: [0.5], geometry: g, activation: .none)
+    XCTAssertEqual(y, [-1.5, -1.5, -1.5, 3.5], "conv1d same K=3 forward")
+    let relu = ReferenceOps.conv1dForward(
+      input: input, weight: weight, bias: [0.5], geometry: g, activation: .relu)
+    XCTAssertEqual(relu, [0, 0, 0, 3.5], "conv1d same K=3 forward with ReLU")
+  }
+
+  /// Two input channels, K=2, dilation 2, stride 2, padding (1, 0), L=5:
+  /// Lout = (5 + 1 - 2 - 1) / 2 + 1 = 2. Output t reads x[2t - 1] (tap 0) and x[2t + 1] (tap 1).
+  /// y[0] = w[0,1]*x0[1] + w[1,1]*x1[1] = 2*2 + 1*0 = 4 (tap 0 reads padding);
+  /// y[1] = w[0,0]*x0[1] + w[1,0]*x1[1] + w[0,1]*x0[3] + w[1,1]*x1[3] = 2 + 0 + 8 + 1 = 11;
+  /// the bias 0.25 is added to both.
+  func testConv1dStridedDilatedKnownValues() throws {
+    let g = try Conv1dGeometry(
+      batch: 1, inputChannels: 2, outputChannels: 1, inputLength: 5, kernelSize: 2, stride: 2,
+      dilation: 2, padding: .explicit(left: 1, right: 0))
+    XCTAssertEqual(g.outputLength, 2, "conv1d output length \(g)")
+    let input: [Double] = [1, 2, 3, 4, 5, -1, 0, 2, 1, 3]
+    let weight: [Double] = [1, 2, -1, 1]
+    let y = ReferenceOps.conv1dForward(
+      input: input, weight: weight, bias: [0.25], geometry: g, activation: .none)
+    XCTAssertEqual(y, [4.25, 11.25], "conv1d forward \(g)")
+  }
+
+  /// x = [1, 2, 3], w = [1, 1]: `same` with an even kernel pads (0, 1) as PyTorch does, so
+  /// y = [1 + 2, 2 + 3, 3 + 0].
+  func testConv1dSameEvenKernelPadsRight() throws {
+    let g = try Conv1dGeometry(
+      batch: 1, inputChannels: 1, outputChannels: 1, inputLength: 3, kernelSize: 2,
+      padding: .same)
+    XCTAssertEqual(g.padLeft, 0, "conv1d same K=2 left padding")
+    XCTAssertEqual(g.padRight, 1, "conv1d same K=2 right padding")
+    let y = ReferenceOps.conv1dForward(
+      input: [1.0, 2, 3], weight: [1, 1], bias: nil, geometry: g, activation: .none)
+    XCTAssertEqual(y, [3, 5, 3], "conv1d same K=2 forward")
+  }
+
+  /// PyTorch's `padding='same'` (torch.nn.functional.conv1d, 2.x) pads `d*(K-1)` in total,
+  /// `total // 2` on the left, and keeps the length.
+  func testConv1dSameOutputLengths() throws {
+    for kernelSize in 1...6 {
+      for dilation in 1...3 {
+        for length in 1...9 {
+          let g = try Conv1dGeometry(
+            batch: 1, inputChannels: 1, outputChannels: 1, inputLength: length,
+            kernelSize: kernelSize, dilation: dilation, padding: .same)
+          let total = dilation * (kernelSize - 1)
+          XCTAssertEqual(g.outputLength, length, "conv1d same output length \(g)")
+          XCTAssertEqual(g.padLeft, total / 2, "conv1d same left padding \(g)")
+          XCTAssertEqual(g.padRight, total - total / 2, "conv1d same right padding \(g)")
+        }
+      }
+    }
+  }
+
+  /// dy = [1, 2] on the strided, dilated case above: dx[i] sums w[c,k]*dy[t] over the taps that
+  /// read i. x index 1 is read by (t=0, k=1) and (t=1, k=0); index 3 by (t=1, k=1); the rest by
+  /// none. So dx0 = [0, 2*1 + 1*2, 0, 2*2, 0], dx1 = [0, 1*1 + -1*2, 0, 1*2, 0].
+  func testConv1dBackwardInputKnownValues() throws {
+    let g = try Conv1dGeometry(
+      batch: 1, inputChannels: 2, outputChannels: 1, inputLength: 5, kernelSize: 2, stride: 2,
+      dilation: 2, padding: .explicit(left: 1, right: 0))
+    let dx = ReferenceOps.conv1dBackwardInput(
+      outputGradient: [1.0, 2], weight: [1, 2, -1, 1], geometry: g)
+    XCTAssertEqual(dx, [0, 4, 0, 4, 0, 0, -1, 0, 2, 0], "conv1d dx \(g)")
+  }
+}
