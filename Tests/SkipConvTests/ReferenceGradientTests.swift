@@ -63,6 +63,30 @@ final class ReferenceGradientTests: XCTestCase {
     }
   }
 
+  /// conv1d with fused ReLU, then `reluBackward` on `r`, then the conv1d backward passes: the
+  /// chain a layer runs.
+  func testConv1dReluChainGradients() throws {
+    let g = try Conv1dGeometry(
+      batch: 2, inputChannels: 3, outputChannels: 4, inputLength: 8, kernelSize: 3,
+      padding: .same)
+    let x = random.doubles(g.inputShape.reduce(1, *))
+    let w = random.doubles(g.weightShape.reduce(1, *))
+    let b = random.doubles(g.outputChannels)
+    let r = random.doubles(g.outputShape.reduce(1, *))
+    func loss(_ x: [Double], _ w: [Double]) -> Double {
+      weightedSum(
+        ReferenceOps.conv1dForward(input: x, weight: w, bias: b, geometry: g, activation: .relu),
+        r)
+    }
+    let y = ReferenceOps.conv1dForward(input: x, weight: w, bias: b, geometry: g, activation: .relu)
+    let dy = ReferenceOps.reluBackward(output: y, gradient: r)
+    let dx = ReferenceOps.conv1dBackwardInput(outputGradient: dy, weight: w, geometry: g)
+    let (dw, _) = ReferenceOps.conv1dBackwardWeight(outputGradient: dy, input: x, geometry: g)
+
+    assertGradient(dx, at: x, "conv1d+relu dx \(g)") { loss($0, w) }
+    assertGradient(dw, at: w, "conv1d+relu dw \(g)") { loss(x, $0) }
+  }
+
   /// A projection is a conv1d with K=1; the strided case on an odd length skips inputs.
   func testProjectionGradients() throws {
     for (length, stride) in [(7, 2), (5, 1), (1, 2), (6, 3)] {
@@ -84,6 +108,53 @@ final class ReferenceGradientTests: XCTestCase {
       assertGradient(dx, at: x, "projection dx \(g)") { loss($0, w, b) }
       assertGradient(dw, at: w, "projection dw \(g)") { loss(x, $0, b) }
       assertGradient(db, at: b, "projection db \(g)") { loss(x, w, $0) }
+    }
+  }
+
+  func testHighwayGateGradients() throws {
+    let count = 2 * 3 * 5
+    let (aT, aH, x) = (
+      random.doubles(count, in: -3..<3), random.doubles(count), random.doubles(count)
+    )
+    let r = random.doubles(count)
+    func loss(_ aT: [Double], _ aH: [Double], _ x: [Double]) -> Double {
+      weightedSum(ReferenceOps.highwayGateForward(transformInput: aT, hiddenInput: aH, carry: x), r)
+    }
+    let gradients = ReferenceOps.highwayGateBackward(
+      outputGradient: r, transformInput: aT, hiddenInput: aH, carry: x)
+
+    assertGradient(gradients.dTransform, at: aT, "highway gate daT [2, 3, 5]") { loss($0, aH, x) }
+    assertGradient(gradients.dHidden, at: aH, "highway gate daH [2, 3, 5]") { loss(aT, $0, x) }
+    assertGradient(gradients.dCarry, at: x, "highway gate dx [2, 3, 5]") { loss(aT, aH, $0) }
+  }
+
+  func testResidualAddGradients() throws {
+    for activation in [Activation.none, .relu] {
+      let count = 3 * 2 * 4
+      let (a, b, r) = (random.doubles(count), random.doubles(count), random.doubles(count))
+      func loss(_ a: [Double], _ b: [Double]) -> Double {
+        weightedSum(ReferenceOps.residualAddForward(a, b, activation: activation), r)
+      }
+      let y = ReferenceOps.residualAddForward(a, b, activation: activation)
+      let dSum = ReferenceOps.residualAddBackward(
+        outputGradient: r, output: y, activation: activation)
+
+      assertGradient(dSum, at: a, "residual add (\(activation)) da [3, 2, 4]") { loss($0, b) }
+      assertGradient(dSum, at: b, "residual add (\(activation)) db [3, 2, 4]") { loss(a, $0) }
+    }
+  }
+
+  func testDropoutGradients() throws {
+    for probability: Float in [0, 0.3, 0.75] {
+      let count = 2 * 3 * 7
+      let (x, r) = (random.doubles(count), random.doubles(count))
+      let seed: UInt32 = 1234
+      func loss(_ x: [Double]) -> Double {
+        weightedSum(ReferenceOps.dropoutForward(input: x, probability: probability, seed: seed), r)
+      }
+      let dx = ReferenceOps.dropoutBackward(outputGradient: r, probability: probability, seed: seed)
+
+      assertGradient(dx, at: x, "dropout p=\(probability) dx [2, 3, 7]") { loss($0) }
     }
   }
 }

@@ -79,4 +79,72 @@ final class ReferenceOpsTests: XCTestCase {
       outputGradient: [1.0, 2], weight: [1, 2, -1, 1], geometry: g)
     XCTAssertEqual(dx, [0, 4, 0, 4, 0, 0, -1, 0, 2, 0], "conv1d dx \(g)")
   }
+
+  /// aT = 0 gives s = 1/2, aH = 2 gives H = 2: y = 2/2 + 1/2 = 1.5. aT = ln 3 gives s = 3/4,
+  /// aH = -1 gives H = 0: y = 0 + 4/4 = 1.
+  func testHighwayGateKnownValues() {
+    let y = ReferenceOps.highwayGateForward(
+      transformInput: [0, log(3.0)], hiddenInput: [2, -1], carry: [1, 4])
+    XCTAssertEqual(y[0], 1.5, accuracy: 1e-15, "highway gate y[0]")
+    XCTAssertEqual(y[1], 1, accuracy: 1e-15, "highway gate y[1]")
+  }
+
+  /// dy = 2 at aT = 0 (s = 1/2), aH = 2, x = 1: daT = 2 * (2 - 1) / 4 = 0.5, daH = 2/2 = 1,
+  /// dx = 2/2 = 1. At aH = -1, daH is 0.
+  func testHighwayGateBackwardKnownValues() {
+    let gradients = ReferenceOps.highwayGateBackward(
+      outputGradient: [2, 2], transformInput: [0, 0], hiddenInput: [2, -1], carry: [1, 1])
+    XCTAssertEqual(gradients.dTransform, [0.5, -0.5], "highway gate daT")
+    XCTAssertEqual(gradients.dHidden, [1, 0], "highway gate daH")
+    XCTAssertEqual(gradients.dCarry, [1, 1], "highway gate dx")
+  }
+
+  func testResidualAddKnownValues() {
+    let a: [Double] = [1, -2, 0.5]
+    let b: [Double] = [2, 1, -1.5]
+    XCTAssertEqual(
+      ReferenceOps.residualAddForward(a, b, activation: .none), [3, -1, -1], "residual add")
+    XCTAssertEqual(
+      ReferenceOps.residualAddForward(a, b, activation: .relu), [3, 0, 0],
+      "residual add with ReLU")
+    let dy: [Double] = [5, 6, 7]
+    let relu = ReferenceOps.residualAddBackward(
+      outputGradient: dy, output: [3, 0, 0], activation: .relu)
+    XCTAssertEqual(relu, [5, 0, 0], "residual add backward with ReLU")
+    let plain = ReferenceOps.residualAddBackward(
+      outputGradient: dy, output: [3, -1, -1], activation: .none)
+    XCTAssertEqual(plain, dy, "residual add backward without activation")
+    let dx = ReferenceOps.reluBackward(output: [0.5, 0, 2, 0], gradient: [1.0, 2, 3, 4])
+    XCTAssertEqual(dx, [1, 0, 3, 0], "relu backward")
+  }
+
+  func testDropoutZeroProbabilityKeepsAll() {
+    var random = SeededGenerator(seed: 11)
+    let x = random.doubles(1000)
+    let y = ReferenceOps.dropoutForward(input: x, probability: 0, seed: 99)
+    XCTAssertEqual(y, x, "dropout p=0")
+  }
+
+  /// With p = 0.25 a kept element is x / 0.75 and a dropped one 0, decided by `dropoutKeeps` on
+  /// the flat index; about a quarter of 10000 elements drop.
+  func testDropoutMaskAndScale() {
+    var random = SeededGenerator(seed: 12)
+    let x = random.doubles(10_000, in: 0.5..<1.5)
+    let seed: UInt32 = 2024
+    let threshold = dropoutThreshold(0.25)
+    let y = ReferenceOps.dropoutForward(input: x, probability: 0.25, seed: seed)
+    var dropped = 0
+    for i in x.indices {
+      if dropoutKeeps(index: i, seed: seed, threshold: threshold) {
+        XCTAssertEqual(y[i], x[i] / 0.75, accuracy: 1e-15, "dropout kept element \(i)")
+      } else {
+        XCTAssertEqual(y[i], 0, "dropout dropped element \(i)")
+        dropped += 1
+      }
+    }
+    XCTAssertGreaterThan(dropped, 2300, "dropout p=0.25 drops about 2500 of 10000")
+    XCTAssertLessThan(dropped, 2700, "dropout p=0.25 drops about 2500 of 10000")
+    let other = ReferenceOps.dropoutForward(input: x, probability: 0.25, seed: seed + 1)
+    XCTAssertNotEqual(other, y, "dropout with another seed drops other elements")
+  }
 }
