@@ -157,4 +157,54 @@ final class ReferenceGradientTests: XCTestCase {
       assertGradient(dx, at: x, "dropout p=\(probability) dx [2, 3, 7]") { loss($0) }
     }
   }
+
+  /// The embedding backward gives padding (id 0) no gradient, as PyTorch's `padding_idx` does,
+  /// although the forward pass gathers row 0: row 0 is compared with zero, the other rows with
+  /// finite differences.
+  func testEmbeddingGradients() throws {
+    let (batch, length, vocabulary, width) = (2, 5, 6, 3)
+    let tokens: [Int32] = [3, 1, 0, 3, 5, 0, 5, 5, 2, 0]
+    let table = random.doubles(vocabulary * width)
+    let r = random.doubles(batch * width * length)
+    let index = EmbeddingGradientIndex.group(tokens)
+    let dtable = ReferenceOps.embeddingBackward(
+      uniqueTokens: index.unique, offsets: index.offsets, positions: index.positions,
+      outputGradient: r, length: length, vocabulary: vocabulary, width: width)
+    let numeric = numericalGradient(at: table) { table in
+      weightedSum(
+        ReferenceOps.embeddingForward(tokens: tokens, table: table, length: length, width: width),
+        r)
+    }
+    let context = "embedding dtable [\(vocabulary), \(width)] tokens [\(batch), \(length)]"
+
+    XCTAssertEqual(Array(dtable[0..<width]), [0, 0, 0], "\(context): padding row")
+    let error = relativeL2Error(Array(dtable[width...]), Array(numeric[width...]))
+    XCTAssertLessThan(error, gradientTolerance, "\(context): relative L2 error, rows 1..<V")
+    XCTAssertEqual(Array(dtable[4 * width..<5 * width]), [0, 0, 0], "\(context): absent id 4")
+  }
+
+  func testMaxPoolGradients() throws {
+    for (batch, channels, length) in [(2, 3, 5), (1, 1, 1), (3, 2, 4)] {
+      let x = random.doubles(batch * channels * length)
+      let r = random.doubles(batch * channels)
+      let argmax = ReferenceOps.maxPoolForward(input: x, length: length).argmax
+      let dx = ReferenceOps.maxPoolBackward(outputGradient: r, argmax: argmax, length: length)
+
+      assertGradient(dx, at: x, "max pool dx [\(batch), \(channels), \(length)]") { x in
+        weightedSum(ReferenceOps.maxPoolForward(input: x, length: length).y, r)
+      }
+    }
+  }
+
+  func testMeanPoolGradients() throws {
+    for (batch, channels, length) in [(2, 3, 5), (1, 1, 1), (3, 2, 4)] {
+      let x = random.doubles(batch * channels * length)
+      let r = random.doubles(batch * channels)
+      let dx = ReferenceOps.meanPoolBackward(outputGradient: r, length: length)
+
+      assertGradient(dx, at: x, "mean pool dx [\(batch), \(channels), \(length)]") { x in
+        weightedSum(ReferenceOps.meanPoolForward(input: x, length: length), r)
+      }
+    }
+  }
 }

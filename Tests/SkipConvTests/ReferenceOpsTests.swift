@@ -147,4 +147,52 @@ final class ReferenceOpsTests: XCTestCase {
     let other = ReferenceOps.dropoutForward(input: x, probability: 0.25, seed: seed + 1)
     XCTAssertNotEqual(other, y, "dropout with another seed drops other elements")
   }
+
+  /// Table rows are `[10v, 10v + 1]`, so y[n, e, l] = 10 * tokens[n, l] + e.
+  func testEmbeddingForwardKnownValues() {
+    let table: [Double] = [0, 1, 10, 11, 20, 21, 30, 31]
+    let y = ReferenceOps.embeddingForward(
+      tokens: [2, 0, 3, 1, 1, 2], table: table, length: 3, width: 2)
+    XCTAssertEqual(y, [20, 0, 30, 21, 1, 31, 10, 10, 20, 11, 11, 21], "embedding y [2, 2, 3]")
+  }
+
+  /// tokens [[2, 0, 2], [1, 2, 0]], dy[n, e, l] = 100n + 10e + l: id 2 sits at positions 0, 2
+  /// and 4 (n=1, l=1), so dtable[2, e] = (10e) + (10e + 2) + (100 + 10e + 1) = 103 + 30e; id 1 sits
+  /// at position 3 (n=1, l=0), so dtable[1, e] = 100 + 10e; padding row 0 and absent row 3 are 0.
+  func testEmbeddingBackwardKnownValues() {
+    let tokens: [Int32] = [2, 0, 2, 1, 2, 0]
+    var dy = [Double](repeating: 0, count: 2 * 2 * 3)
+    for n in 0..<2 {
+      for e in 0..<2 {
+        for l in 0..<3 {
+          dy[(n * 2 + e) * 3 + l] = Double(100 * n + 10 * e + l)
+        }
+      }
+    }
+    let index = EmbeddingGradientIndex.group(tokens)
+    XCTAssertEqual(index.unique, [1, 2], "embedding index ids")
+    XCTAssertEqual(index.offsets, [0, 1, 4], "embedding index offsets")
+    XCTAssertEqual(index.positions, [3, 0, 2, 4], "embedding index positions")
+    let dtable = ReferenceOps.embeddingBackward(
+      uniqueTokens: index.unique, offsets: index.offsets, positions: index.positions,
+      outputGradient: dy, length: 3, vocabulary: 4, width: 2)
+    XCTAssertEqual(dtable, [0, 0, 100, 110, 103, 133, 0, 0], "embedding dtable [4, 2]")
+  }
+
+  /// Ties go to the first index of the maximum; max pool backward routes dy there only.
+  func testMaxPoolKnownValues() {
+    let x: [Double] = [1, 3, 3, -2, -5, -2, -7, 4, 4]
+    let (y, argmax) = ReferenceOps.maxPoolForward(input: x, length: 3)
+    XCTAssertEqual(y, [3, -2, 4], "max pool y")
+    XCTAssertEqual(argmax, [1, 0, 1], "max pool argmax")
+    let dx = ReferenceOps.maxPoolBackward(outputGradient: [5.0, 6, 7], argmax: argmax, length: 3)
+    XCTAssertEqual(dx, [0, 5, 0, 6, 0, 0, 0, 7, 0], "max pool dx")
+  }
+
+  func testMeanPoolKnownValues() {
+    let y = ReferenceOps.meanPoolForward(input: [1.0, 2, 6, -3, 0, 0], length: 3)
+    XCTAssertEqual(y, [3, -1], "mean pool y")
+    let dx = ReferenceOps.meanPoolBackward(outputGradient: [3.0, -6], length: 3)
+    XCTAssertEqual(dx, [1, 1, 1, -2, -2, -2], "mean pool dx")
+  }
 }
