@@ -207,4 +207,50 @@ final class ReferenceGradientTests: XCTestCase {
       }
     }
   }
+
+  func testLinearGradients() throws {
+    for (batch, inputWidth, outputWidth) in [(3, 4, 2), (1, 1, 1), (2, 5, 3)] {
+      let x = random.doubles(batch * inputWidth)
+      let w = random.doubles(outputWidth * inputWidth)
+      let b = random.doubles(outputWidth)
+      let r = random.doubles(batch * outputWidth)
+      func loss(_ x: [Double], _ w: [Double], _ b: [Double]) -> Double {
+        let y = ReferenceOps.linearForward(
+          input: x, weight: w, bias: b, inputWidth: inputWidth, outputWidth: outputWidth)
+        return weightedSum(y, r)
+      }
+      let dx = ReferenceOps.linearBackwardInput(
+        outputGradient: r, weight: w, inputWidth: inputWidth, outputWidth: outputWidth)
+      let (dw, db) = ReferenceOps.linearBackwardWeight(
+        outputGradient: r, input: x, inputWidth: inputWidth, outputWidth: outputWidth)
+      let shape = "x [\(batch), \(inputWidth)] w [\(outputWidth), \(inputWidth)]"
+
+      assertGradient(dx, at: x, "linear dx \(shape)") { loss($0, w, b) }
+      assertGradient(dw, at: w, "linear dw \(shape)") { loss(x, $0, b) }
+      assertGradient(db, at: b, "linear db \(shape)") { loss(x, w, $0) }
+    }
+  }
+
+  /// The op returns the gradient of `gradientScale * sum(losses)`, so that is the loss here
+  /// instead of a weighted sum.
+  func testSoftmaxCrossEntropyGradients() throws {
+    for (batch, classes) in [(4, 5), (1, 2), (3, 1), (2, 7)] {
+      let logits = random.doubles(batch * classes, in: -4..<4)
+      let labels = (0..<batch).map { _ in Int32(random.next() % UInt64(classes)) }
+      let scale = 0.37
+      let result = ReferenceOps.softmaxCrossEntropy(
+        logits: logits, labels: labels, classes: classes, gradientScale: scale)
+      let context = "softmax cross-entropy dlogits [\(batch), \(classes)]"
+      guard classes > 1 else {
+        XCTAssertEqual(result.dlogits, [Double](repeating: 0, count: batch), context)
+        continue
+      }
+      assertGradient(result.dlogits, at: logits, context) { logits in
+        let losses = ReferenceOps.softmaxCrossEntropy(
+          logits: logits, labels: labels, classes: classes, gradientScale: scale
+        ).losses
+        return scale * losses.reduce(0, +)
+      }
+    }
+  }
 }

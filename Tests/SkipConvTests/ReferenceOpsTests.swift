@@ -195,4 +195,42 @@ final class ReferenceOpsTests: XCTestCase {
     let dx = ReferenceOps.meanPoolBackward(outputGradient: [3.0, -6], length: 3)
     XCTAssertEqual(dx, [1, 1, 1, -2, -2, -2], "mean pool dx")
   }
+
+  /// x = [1, 2], w rows [1, 0], [2, -1], [0.5, 0.5], b = [0.1, 0.2, 0.3]:
+  /// y = [1 + 0.1, 2 - 2 + 0.2, 0.5 + 1 + 0.3].
+  func testLinearKnownValues() {
+    let weight: [Double] = [1, 0, 2, -1, 0.5, 0.5]
+    let y = ReferenceOps.linearForward(
+      input: [1, 2], weight: weight, bias: [0.1, 0.2, 0.3], inputWidth: 2, outputWidth: 3)
+    XCTAssertEqual(y[0], 1.1, accuracy: 1e-15, "linear y[0]")
+    XCTAssertEqual(y[1], 0.2, accuracy: 1e-15, "linear y[1]")
+    XCTAssertEqual(y[2], 1.8, accuracy: 1e-15, "linear y[2]")
+    let dx = ReferenceOps.linearBackwardInput(
+      outputGradient: [1, -1, 2], weight: weight, inputWidth: 2, outputWidth: 3)
+    XCTAssertEqual(dx, [1 - 2 + 1, 0 + 1 + 1], "linear dx = dy w")
+  }
+
+  /// Row 0: logits [0, ln 2, ln 5] give softmax [1/8, 2/8, 5/8]; label 1 gives loss ln 4,
+  /// the prediction is 2, and with scale 1/2, dlogits = [1/16, (2/8 - 1)/2, 5/16]. Row 1: the
+  /// tie [2, 2, 1] predicts the first maximum, 0.
+  func testSoftmaxCrossEntropyKnownValues() {
+    let result = ReferenceOps.softmaxCrossEntropy(
+      logits: [0, log(2.0), log(5.0), 2, 2, 1], labels: [1, 2], classes: 3, gradientScale: 0.5)
+    XCTAssertEqual(result.losses[0], log(4), accuracy: 1e-14, "softmax loss row 0")
+    XCTAssertEqual(result.predictions, [2, 0], "softmax predictions")
+    let expected: [Double] = [1.0 / 16, -3.0 / 8, 5.0 / 16]
+    for j in 0..<3 {
+      XCTAssertEqual(result.dlogits[j], expected[j], accuracy: 1e-15, "softmax dlogits[0, \(j)]")
+    }
+  }
+
+  /// Logits [1000, 1000 + ln 3] overflow `exp` unless shifted by the max: softmax [1/4, 3/4], so
+  /// label 0 gives loss ln 4 and dlogits [1/4 - 1, 3/4].
+  func testSoftmaxCrossEntropyLargeLogits() {
+    let result = ReferenceOps.softmaxCrossEntropy(
+      logits: [1000, 1000 + log(3.0)], labels: [0], classes: 2, gradientScale: 1)
+    XCTAssertEqual(result.losses[0], log(4), accuracy: 1e-12, "softmax loss of large logits")
+    XCTAssertEqual(result.dlogits[0], -0.75, accuracy: 1e-12, "softmax dlogits[0] of large logits")
+    XCTAssertEqual(result.dlogits[1], 0.75, accuracy: 1e-12, "softmax dlogits[1] of large logits")
+  }
 }
