@@ -1,20 +1,21 @@
 /// Shape checks shared by both backends, so that a bad call fails the same way on either one.
 enum Validate {
   static func conv1dForward(
-    input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor, geometry g: Conv1dGeometry
+    input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor, geometry g: Conv1dGeometry,
+    op: String = "conv1dForward"
   ) throws {
-    try expectShape(input, g.inputShape, "input", op: "conv1dForward")
-    try expectShape(weight, g.weightShape, "weight", op: "conv1dForward")
+    try expectShape(input, g.inputShape, "input", op: op)
+    try expectShape(weight, g.weightShape, "weight", op: op)
     if let bias {
-      try expectShape(bias, [g.outputChannels], "bias", op: "conv1dForward")
+      try expectShape(bias, [g.outputChannels], "bias", op: op)
     }
-    try expectShape(output, g.outputShape, "output", op: "conv1dForward")
+    try expectShape(output, g.outputShape, "output", op: op)
   }
 
   static func conv1dBackwardInput(
-    outputGradient: Tensor, weight: Tensor, inputGradient: Tensor, geometry g: Conv1dGeometry
+    outputGradient: Tensor, weight: Tensor, inputGradient: Tensor, geometry g: Conv1dGeometry,
+    op: String = "conv1dBackwardInput"
   ) throws {
-    let op = "conv1dBackwardInput"
     try expectShape(outputGradient, g.outputShape, "output gradient", op: op)
     try expectShape(weight, g.weightShape, "weight", op: op)
     try expectShape(inputGradient, g.inputShape, "input gradient", op: op)
@@ -22,9 +23,8 @@ enum Validate {
 
   static func conv1dBackwardWeight(
     outputGradient: Tensor, input: Tensor, weightGradient: Tensor, biasGradient: Tensor?,
-    geometry g: Conv1dGeometry
+    geometry g: Conv1dGeometry, op: String = "conv1dBackwardWeight"
   ) throws {
-    let op = "conv1dBackwardWeight"
     try expectShape(outputGradient, g.outputShape, "output gradient", op: op)
     try expectShape(input, g.inputShape, "input", op: op)
     try expectShape(weightGradient, g.weightShape, "weight gradient", op: op)
