@@ -25,10 +25,7 @@ func parseCSVRows(_ file: DataFile) -> ParsedRows {
       }
       continue
     }
-    let names = record.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-    if expectedColumns == nil, parsed.header == nil, names.count >= 2,
-      labelHeaderWords.contains(names[0]), names.allSatisfy(headerWords.contains)
-    {
+    if expectedColumns == nil, parsed.header == nil, isCSVHeader(record.fields) {
       parsed.header = record.fields.joined(separator: ",")
       continue
     }
@@ -48,6 +45,13 @@ func parseCSVRows(_ file: DataFile) -> ParsedRows {
       ParsedRow(line: record.line, outcome: outcome, usedLatin1: record.usedLatin1))
   }
   return parsed
+}
+
+/// Returns whether `fields` are column names, the first naming the label.
+private func isCSVHeader(_ fields: [String]) -> Bool {
+  let names = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+  return names.count >= 2 && labelHeaderWords.contains(names[0])
+    && names.allSatisfy(headerWords.contains)
 }
 
 /// Returns the non-blank lines of `file`.
