@@ -1,0 +1,204 @@
+import Dispatch
+import Foundation
+
+/// Examples to train on: encoded training and validation sets and the batch order of each epoch.
+public struct TrainingData {
+  public var train: EncodedDataset
+  public var validation: EncodedDataset?
+  /// The dataset indices of each batch of `epoch`, in order; the same for the same epoch.
+  public var batchOrder: (Int) -> [[Int]]
+
+  public init(
+    train: EncodedDataset, validation: EncodedDataset?, batchOrder: @escaping (Int) -> [[Int]]
+  ) {
+    self.train = train
+    self.validation = validation
+    self.batchOrder = batchOrder
+  }
+}
+
+/// Runs the training loop: batches prepared on a background thread while the device works, one
+/// device read per step (losses and predictions), validation after each epoch, checkpoints
+/// through `saveCheckpoint`.
+public final class Trainer {
+  public let step: TrainingStep
+  public let settings: TrainingSettings
+  public let data: TrainingData
+  public weak var observer: TrainingObserver?
+  /// Writes a checkpoint of the current state at `position`; `reason` is `epoch`, `best` or
+  /// `interrupt`. Returns the path written.
+  public var saveCheckpoint: (TrainingPosition, String) throws -> String
+  private let preparation = DispatchQueue(label: "skipconv.batch-preparation")
+
+  public init(
+    step: TrainingStep, settings: TrainingSettings, data: TrainingData,
+    saveCheckpoint: @escaping (TrainingPosition, String) throws -> String
+  ) {
+    self.step = step
+    self.settings = settings
+    self.data = data
+    self.saveCheckpoint = saveCheckpoint
+  }
+
+  /// The best validation accuracy seen so far, restored from a checkpoint when resuming.
+  public var bestValidationAccuracy: Double?
+
+  /// Trains from `position` to the last epoch, or until `shouldStop` returns true, in which case
+  /// it saves a checkpoint and returns the position reached.
+  public func run(from start: TrainingPosition, shouldStop: () -> Bool) throws -> TrainingPosition {
+    let batchesPerEpoch = data.batchOrder(0).count
+    let schedule = settings.schedule(stepsPerEpoch: batchesPerEpoch)
+    var position = start
+    var clock = ThroughputClock()
+    while position.epoch < settings.epochs {
+      let order = data.batchOrder(position.epoch)
+      let epochStart = DispatchTime.now().uptimeNanoseconds
+      var totals = (loss: 0.0, correct: 0, count: 0)
+      var next = prepare(order, at: position.batchInEpoch)
+      while position.batchInEpoch < order.count {
+        if shouldStop() {
+          let path = try saveCheckpoint(position, "interrupt")
+          observer?.trainingDidSaveCheckpoint(path: path, reason: "interrupt")
+          return position
+        }
+        // Upload this batch, queue its step, and prepare the next one while the device works.
+        let batch = try step.upload(next.wait(), forTraining: true)
+        let learningRate = schedule.learningRate(step: position.globalStep + 1)
+        try step.train(
+          batch, learningRate: learningRate,
+          dropoutSeed: dropoutSeed(runSeed: settings.seed, step: position.globalStep))
+        next = prepare(order, at: position.batchInEpoch + 1)
+
+        // One read per step: the losses and predictions of this batch.
+        let outcome = try step.outcome(labels: batch.host.labels)
+        guard !outcome.nonFinite else {
+          throw TrainingError.nonFiniteLoss(
+            step: position.globalStep + 1, epoch: position.epoch, loss: outcome.lossSum)
+        }
+        position.batchInEpoch += 1
+        position.globalStep += 1
+        totals.loss += outcome.lossSum
+        totals.correct += outcome.correct
+        totals.count += outcome.count
+        clock.record(samples: outcome.count)
+        observer?.trainingDidStep(
+          StepMetrics(
+            epoch: position.epoch, step: position.globalStep,
+            batchInEpoch: position.batchInEpoch, batchesPerEpoch: order.count,
+            loss: outcome.lossSum / Double(outcome.count),
+            accuracy: Double(outcome.correct) / Double(outcome.count),
+            learningRate: learningRate, samples: outcome.count,
+            samplesPerSecond: clock.samplesPerSecond, elapsedSeconds: clock.elapsedSeconds))
+      }
+      try finishEpoch(&position, totals: totals, started: epochStart)
+    }
+    return position
+  }
+
+  private func finishEpoch(
+    _ position: inout TrainingPosition, totals: (loss: Double, correct: Int, count: Int),
+    started: UInt64
+  ) throws {
+    var metrics = EpochMetrics(
+      epoch: position.epoch, trainLoss: totals.loss / Double(max(totals.count, 1)),
+      trainAccuracy: Double(totals.correct) / Double(max(totals.count, 1)),
+      validationLoss: nil, validationAccuracy: nil,
+      seconds: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9)
+    if let validation = data.validation, validation.count > 0 {
+      let evaluation = try evaluate(validation, step: step, batchSize: settings.batchSize)
+      metrics.validationLoss = evaluation.loss
+      metrics.validationAccuracy = evaluation.accuracy
+    }
+    position.epoch += 1
+    position.batchInEpoch = 0
+    observer?.trainingDidFinishEpoch(metrics)
+    if let accuracy = metrics.validationAccuracy, accuracy > (bestValidationAccuracy ?? -1) {
+      bestValidationAccuracy = accuracy
+      let path = try saveCheckpoint(position, "best")
+      observer?.trainingDidSaveCheckpoint(path: path, reason: "best")
+    }
+    let path = try saveCheckpoint(position, "epoch")
+    observer?.trainingDidSaveCheckpoint(path: path, reason: "epoch")
+  }
+
+  /// Starts building the batch at `index` of `order` on the preparation thread.
+  private func prepare(_ order: [[Int]], at index: Int) -> PreparedBatch {
+    let prepared = PreparedBatch()
+    guard index < order.count else { return prepared }
+    let indices = order[index]
+    let train = data.train
+    preparation.async {
+      let batch = train.batch(indices)
+      prepared.fulfil(
+        TokenBatch(
+          tokens: batch.tokens, labels: batch.labels, batchSize: batch.count,
+          length: batch.length))
+    }
+    return prepared
+  }
+}
+
+/// Evaluates `dataset` in order, in batches of `batchSize`, without dropout.
+public func evaluate(_ dataset: EncodedDataset, step: TrainingStep, batchSize: Int) throws
+  -> Evaluation
+{
+  var lossSum = 0.0
+  var correct = 0
+  var predictions: [Int32] = []
+  predictions.reserveCapacity(dataset.count)
+  for start in stride(from: 0, to: dataset.count, by: batchSize) {
+    let batch = dataset.batch(Array(start..<min(start + batchSize, dataset.count)))
+    let uploaded = try step.upload(
+      TokenBatch(
+        tokens: batch.tokens, labels: batch.labels, batchSize: batch.count, length: batch.length),
+      forTraining: false)
+    try step.evaluate(uploaded)
+    let outcome = try step.outcome(labels: batch.labels)
+    lossSum += outcome.lossSum
+    correct += outcome.correct
+    predictions += outcome.predictions
+  }
+  let count = Double(max(dataset.count, 1))
+  return Evaluation(
+    loss: lossSum / count, accuracy: Double(correct) / count, predictions: predictions,
+    labels: dataset.labels)
+}
+
+/// A batch being built on another thread.
+final class PreparedBatch: @unchecked Sendable {
+  private let ready = DispatchSemaphore(value: 0)
+  private var batch: TokenBatch?
+
+  func fulfil(_ batch: TokenBatch) {
+    self.batch = batch
+    ready.signal()
+  }
+
+  /// Blocks until the batch is built.
+  func wait() -> TokenBatch {
+    ready.wait()
+    return batch!
+  }
+}
+
+/// Samples per second over a sliding window of recent steps.
+struct ThroughputClock {
+  private let start = DispatchTime.now().uptimeNanoseconds
+  private var window: [(time: UInt64, samples: Int)] = []
+
+  mutating func record(samples: Int) {
+    window.append((DispatchTime.now().uptimeNanoseconds, samples))
+    if window.count > 50 {
+      window.removeFirst(window.count - 50)
+    }
+  }
+
+  var samplesPerSecond: Double {
+    guard window.count >= 2 else { return 0 }
+    let samples = window.dropFirst().reduce(0) { $0 + $1.samples }
+    let seconds = Double(window.last!.time - window.first!.time) * 1e-9
+    return seconds > 0 ? Double(samples) / seconds : 0
+  }
+
+  var elapsedSeconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
+}
