@@ -48,7 +48,9 @@ let package = Package(
 
     .testTarget(
       name: "SkipConvTests",
-      dependencies: ["SkipConv"]
+      dependencies: ["SkipConv"],
+      // Stored safetensors inputs, read through #filePath rather than as bundle resources.
+      exclude: ["Corpus"]
     ),
   ],
   // Swift 5 mode: the OpenCL handles are raw C pointers shared by design, not Sendable values.
