@@ -21,6 +21,7 @@ enum ExitStatus {
 let subcommands: [Subcommand] = [
   devicesCommand,
   parityCommand,
+  trainCommand,
 ]
 
 func printError(_ message: String) {
@@ -58,6 +59,18 @@ func runTool(_ arguments: [String]) -> Int32 {
   } catch let error as OpenCLError {
     printError(error.description)
     return ExitStatus.device
+  } catch let error as TrainingError {
+    printError(error.description)
+    return ExitStatus.nonFiniteLoss
+  } catch let error as DataError {
+    printError(error.description)
+    return ExitStatus.input
+  } catch let error as CheckpointError {
+    printError(error.description)
+    return ExitStatus.input
+  } catch let error as SafetensorsError {
+    printError(error.description)
+    return ExitStatus.input
   } catch {
     printError("\(error)")
     return ExitStatus.failure

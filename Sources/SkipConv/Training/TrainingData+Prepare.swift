@@ -1,0 +1,120 @@
+import Foundation
+
+/// The encoded splits of a run and the pipeline that encoded them.
+struct PreparedData {
+  var splits: DatasetSplits
+  var encoder: SequenceEncoder
+  var labels: LabelSet
+  var train: EncodedDataset
+  var validation: EncodedDataset
+  var test: EncodedDataset?
+}
+
+extension TrainingJob {
+  /// Reads the splits, builds (or, when resuming, reuses) the vocabulary and label set, and
+  /// encodes every split.
+  func prepareData(resumed: CheckpointMetadata?) throws -> PreparedData {
+    let settings = options.settings
+    var splits: DatasetSplits
+    switch options.source {
+    case .dataset(let name, let store):
+      splits = try DatasetLoader.load(
+        dataset: name, store: store, options: options.readOptions,
+        validationFraction: options.validationFraction, seed: settings.seed)
+    case .files(let train, let validation, let test):
+      splits = try DatasetLoader.load(
+        train: train, validation: validation, test: test, options: options.readOptions,
+        validationFraction: options.validationFraction, seed: settings.seed)
+    }
+    if let limit = options.trainLimit, limit < splits.train.count {
+      splits.train = Array(splits.train.prefix(limit))
+    }
+
+    let configuration = options.configuration
+    let labels = resumed?.labels ?? LabelSet(examples: splits.train)
+    let tokenizer = resumed?.tokenizer ?? Self.tokenizer(for: configuration.tokenization)
+    let vocabulary = try resumed?.vocabulary ?? tokenizer.fixedVocabulary()
+      ?? Vocabulary.build(
+        from: splits.train.map(\.text), tokenizer: tokenizer,
+        minimumCount: configuration.minCount, maximumSize: configuration.maxVocabulary)
+    let encoder = try SequenceEncoder(
+      tokenizer: tokenizer, vocabulary: vocabulary, maxLength: configuration.maxLength)
+
+    // Rows whose label the training split never had cannot be scored; with skipInvalid they are
+    // dropped here (and counted in the report), otherwise the first one raises an error.
+    func encode(_ examples: [LabelledExample]) throws -> EncodedDataset {
+      let kept = options.readOptions.skipInvalid
+        ? examples.filter { labels.classID(of: $0.label) != nil } : examples
+      return try encoder.encode(kept, labels: labels)
+    }
+    return PreparedData(
+      splits: splits, encoder: encoder, labels: labels, train: try encode(splits.train),
+      validation: try encode(splits.validation), test: try splits.test.map(encode))
+  }
+
+  /// The tokenizer of a model configuration: lower-cased words, or the characters of the
+  /// default alphabet (character-level models as in Zhang, Zhao and LeCun 2015).
+  static func tokenizer(for tokenization: ModelConfiguration.Tokenization) -> Tokenizer {
+    switch tokenization {
+    case .word: return .word
+    case .character: return .characters(alphabet: Tokenizer.defaultAlphabet)
+    }
+  }
+}
+
+/// Appends one JSON object per training step to a file.
+final class MetricsLog {
+  private let handle: FileHandle
+  private let encoder = JSONEncoder()
+
+  init(url: URL, append: Bool) throws {
+    if !append || !FileManager.default.fileExists(atPath: url.path) {
+      guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+        throw CheckpointError(path: url.path, "cannot be created for the step metrics")
+      }
+    }
+    handle = try FileHandle(forWritingTo: url)
+    try handle.seekToEnd()
+    encoder.outputFormatting = [.sortedKeys]
+  }
+
+  func append(_ metrics: some Encodable) throws {
+    var line = try encoder.encode(metrics)
+    line.append(0x0A)
+    try handle.write(contentsOf: line)
+  }
+
+  deinit {
+    try? handle.close()
+  }
+}
+
+/// Writes every step to the metrics log and passes events on to the caller's observer.
+final class ObserverRelay: TrainingObserver {
+  private weak var next: TrainingObserver?
+  private let log: MetricsLog
+  /// The first error writing the log; the job raises it when training returns.
+  private(set) var error: Error?
+
+  init(forwardingTo next: TrainingObserver?, log: MetricsLog) {
+    self.next = next
+    self.log = log
+  }
+
+  func trainingDidStep(_ metrics: StepMetrics) {
+    do {
+      try log.append(metrics)
+    } catch {
+      self.error = self.error ?? error
+    }
+    next?.trainingDidStep(metrics)
+  }
+
+  func trainingDidFinishEpoch(_ metrics: EpochMetrics) {
+    next?.trainingDidFinishEpoch(metrics)
+  }
+
+  func trainingDidSaveCheckpoint(path: String, reason: String) {
+    next?.trainingDidSaveCheckpoint(path: path, reason: reason)
+  }
+}
