@@ -80,7 +80,7 @@ final class CheckpointAtomicWriteTests: XCTestCase {
 
   /// Returns two 2 MiB payloads that alternate between versions, so that a file mixing two
   /// versions cannot pass for either one. The bytes are raw random draws, some of them NaN
-  /// patterns, which is fine because tensors compare by bytes; drawing 64 bits at a time keeps
+  /// patterns. That is fine because tensors compare by bytes. Drawing 64 bits at a time keeps
   /// the child's start-up short in debug builds.
   private static func payloads() throws -> [SafetensorsTensor] {
     var generator = SeededGenerator(seed: 0xA70_0001)
@@ -163,6 +163,7 @@ final class CheckpointAtomicWriteTests: XCTestCase {
     var lastVersion = -1
     var killsDuringWrite = 0
     var roundsWithNewVersion = 0
+
     // Where a kill lands depends on timing, so the test runs rounds until enough kills have
     // landed while a temporary file was open, within a maximum.
     let (minimumRounds, maximumRounds, requiredKillsDuringWrite) = (12, 64, 4)
@@ -180,12 +181,14 @@ final class CheckpointAtomicWriteTests: XCTestCase {
       } else {
         XCTAssertEqual(lastVersion, -1, "round \(round): the checkpoint disappeared")
       }
+
       killsDuringWrite += leftovers.isEmpty ? 0 : 1
       let removed = try AtomicFile.removeAbandonedTemporaryFiles(in: folder)
       XCTAssertEqual(
         removed.map(\.lastPathComponent).sorted(), leftovers.sorted(), "round \(round)")
       round += 1
     }
+
     print(
       "SIGKILL test: \(round) rounds, \(roundsWithNewVersion) with a new version, "
         + "\(killsDuringWrite) killed while a temporary file was open, last version \(lastVersion)")

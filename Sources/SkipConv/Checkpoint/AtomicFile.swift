@@ -12,8 +12,9 @@ import Foundation
 ///
 /// `write(to:_:)` writes a temporary file in the target's folder, flushes it to disk with
 /// `fsync`, renames it over the target and then flushes the folder. `rename` replaces the name
-/// in one step on POSIX file systems, so at any moment, `SIGKILL` and power loss included, the
-/// target is either the complete old file or the complete new one.
+/// in one step on POSIX file systems, so after a `SIGKILL` at any moment the target is either the
+/// complete old file or the complete new one. The two `fsync` calls extend this to power loss on
+/// file systems that honor them.
 ///
 /// A killed writer leaves its temporary file behind. Temporary names are
 /// `.<target>.tmp-<pid>-<random>`, so `removeAbandonedTemporaryFiles(in:)` can remove those of

@@ -2,7 +2,7 @@ import Foundation
 
 /// The raw key literals of a JSON object and of the objects that are its direct values.
 ///
-/// JSONSerialization keeps the last of two equal keys without a word, so the reader compares the
+/// JSONSerialization silently keeps the last of two equal keys, so the reader compares the
 /// number of keys found here with the number it got back to detect duplicates. The walk only
 /// tracks strings and brackets, so it never fails. It is meaningful for text that
 /// JSONSerialization accepted as an object.
@@ -78,7 +78,7 @@ struct HeaderKeyScan {
     return value as? String
   }
 
-  /// The first key among `ranges` that equals an earlier one, decoded.
+  /// Returns the first key among `ranges` that equals an earlier one, decoded.
   static func firstDuplicate(_ text: [UInt8], _ ranges: [Range<Int>]) -> String? {
     var seen = Set<String>()
     for range in ranges {

@@ -2,10 +2,10 @@ import Foundation
 
 /// The contents of a safetensors file: named tensors and string metadata.
 ///
-/// The file starts with the header length as an 8-byte little-endian unsigned integer, then
-/// the header: a JSON object that maps each tensor name to its `dtype`, `shape` and
-/// `data_offsets` (begin and end relative to the first data byte), with string metadata under
-/// `__metadata__`. The tensors' bytes follow, back to back and little-endian.
+/// The file starts with the header length as an 8-byte little-endian unsigned integer. The
+/// header follows: a JSON object that maps each tensor name to its `dtype`, `shape` and
+/// `data_offsets`, which are begin and end relative to the first data byte. String metadata is
+/// under `__metadata__`. The tensors' bytes come last, back to back and little-endian.
 public struct SafetensorsFile: Equatable, Sendable {
   /// Header key of the metadata object, reserved for it.
   public static let metadataKey = "__metadata__"
@@ -14,8 +14,8 @@ public struct SafetensorsFile: Equatable, Sendable {
 
   public var tensors: [String: SafetensorsTensor]
   public var metadata: [String: String]
-  /// The path or label the contents were read from, used to name the file in errors from
-  /// `expect` and `metadataValue`; nil for contents built in memory.
+  /// The path or label the contents were read from, or nil for contents built in memory. Errors
+  /// from `expect` and `metadataValue` name it.
   public var source: String?
 
   public init(
@@ -30,8 +30,8 @@ public struct SafetensorsFile: Equatable, Sendable {
   /// Decodes and checks a whole file held in memory.
   ///
   /// - Parameter file: the path or label that errors name.
-  /// - Throws: `SafetensorsError` when the bytes are not a well-formed safetensors file; the
-  ///   error's `kind` says which rule they break.
+  /// - Throws: `SafetensorsError` when the bytes are not a well-formed safetensors file. The
+  ///   error's `kind` names the rule they break.
   public init(bytes: [UInt8], file: String = "safetensors data") throws {
     self = try SafetensorsDecoder(bytes: bytes, file: file).decode()
   }
@@ -86,8 +86,8 @@ public struct SafetensorsFile: Equatable, Sendable {
 
   /// Encodes the contents as the bytes of a safetensors file.
   ///
-  /// Equal contents always give equal bytes, and the same bytes as the reference writer for the
-  /// same tensors and at most one metadata key; see `SafetensorsEncoder`.
+  /// Equal contents always give equal bytes. They are the bytes that the reference writer gives
+  /// for the same tensors and at most one metadata key, as `SafetensorsEncoder` describes.
   ///
   /// - Throws: `SafetensorsError` of kind `reservedName` when a tensor is named `__metadata__`.
   public func serialized() throws -> [UInt8] {

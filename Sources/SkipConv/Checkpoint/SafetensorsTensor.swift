@@ -1,6 +1,6 @@
 /// One tensor of a safetensors file: dtype, shape and its raw little-endian, row-major bytes.
 ///
-/// Every value of this type is consistent: the shape has no negative dimension and `bytes` holds
+/// Every value of this type is consistent: the shape has no negative dimension and `bytes` contains
 /// exactly the element count times the dtype size. Shape `[]` is a scalar with one element, and a
 /// zero dimension gives an empty tensor.
 public struct SafetensorsTensor: Equatable, Sendable {
@@ -48,25 +48,25 @@ public struct SafetensorsTensor: Equatable, Sendable {
   /// Number of elements: the product of `shape`, 1 for a scalar.
   public var elementCount: Int { bytes.count / dtype.byteSize }
 
-  /// The elements of an `F32` tensor; throws `unexpectedDType` for any other dtype.
+  /// Returns the elements of an `F32` tensor, or throws `unexpectedDType` for another dtype.
   public func float32Values() throws -> [Float] {
     try requireDType(.float32)
     return fromLittleEndianBytes(bytes, as: UInt32.self).map(Float.init(bitPattern:))
   }
 
-  /// The elements of an `F64` tensor; throws `unexpectedDType` for any other dtype.
+  /// Returns the elements of an `F64` tensor, or throws `unexpectedDType` for another dtype.
   public func float64Values() throws -> [Double] {
     try requireDType(.float64)
     return fromLittleEndianBytes(bytes, as: UInt64.self).map(Double.init(bitPattern:))
   }
 
-  /// The elements of an `I32` tensor; throws `unexpectedDType` for any other dtype.
+  /// Returns the elements of an `I32` tensor, or throws `unexpectedDType` for another dtype.
   public func int32Values() throws -> [Int32] {
     try requireDType(.int32)
     return fromLittleEndianBytes(bytes, as: Int32.self)
   }
 
-  /// The elements of an `I64` tensor; throws `unexpectedDType` for any other dtype.
+  /// Returns the elements of an `I64` tensor, or throws `unexpectedDType` for another dtype.
   public func int64Values() throws -> [Int64] {
     try requireDType(.int64)
     return fromLittleEndianBytes(bytes, as: Int64.self)
