@@ -22,6 +22,8 @@ let subcommands: [Subcommand] = [
   devicesCommand,
   parityCommand,
   trainCommand,
+  evaluateCommand,
+  predictCommand,
 ]
 
 func printError(_ message: String) {
