@@ -76,6 +76,30 @@ public final class ReferenceBackend: Backend {
     return storage
   }
 
+  // MARK: Storage access for the ops
+
+  func floats(_ tensor: Tensor) throws -> [Float] {
+    try host(tensor).floats
+  }
+
+  func ints(_ tensor: Tensor) throws -> [Int32] {
+    try host(tensor).ints
+  }
+
+  func store(_ values: [Float], in tensor: Tensor) throws {
+    try host(tensor).floats = values
+  }
+
+  func store(_ values: [Int32], in tensor: Tensor) throws {
+    try host(tensor).ints = values
+  }
+
+  /// Stores a freshly computed `gradient` in `tensor`, replacing its values or adding to them.
+  func storeGradient(_ gradient: [Float], in tensor: Tensor, mode: GradientMode) throws {
+    let storage = try host(tensor)
+    storage.floats = ReferenceOps.combine(gradient, into: storage.floats, mode: mode)
+  }
+
   private func checkCount(_ count: Int, _ tensor: Tensor, _ op: String) throws {
     guard count == tensor.count else {
       throw ShapeError(op: op, "\(count) values given for a tensor of shape \(tensor.shape)")
