@@ -4,9 +4,8 @@ extension OpenCLBackend {
   ) throws {
     // Validate.
     let op = "highwayGateForward"
-    try Validate.sameShape(
-      [(transformInput, "transform input"), (hiddenInput, "hidden input"), (carry, "carry"),
-       (output, "output")], op: op)
+    try Validate.highwayGateForward(
+      transformInput: transformInput, hiddenInput: hiddenInput, carry: carry, output: output)
 
     // Bind arguments.
     let arguments: [KernelArgument] = [
@@ -25,10 +24,10 @@ extension OpenCLBackend {
   ) throws {
     // Validate.
     let op = "highwayGateBackward"
-    try Validate.sameShape(
-      [(outputGradient, "output gradient"), (transformInput, "transform input"),
-       (hiddenInput, "hidden input"), (carry, "carry"), (transformGradient, "transform gradient"),
-       (hiddenGradient, "hidden gradient"), (carryGradient, "carry gradient")], op: op)
+    try Validate.highwayGateBackward(
+      outputGradient: outputGradient, transformInput: transformInput, hiddenInput: hiddenInput,
+      carry: carry, transformGradient: transformGradient, hiddenGradient: hiddenGradient,
+      carryGradient: carryGradient)
 
     // Bind arguments.
     let arguments: [KernelArgument] = [
@@ -48,7 +47,7 @@ extension OpenCLBackend {
   {
     // Validate.
     let op = "residualAddForward"
-    try Validate.sameShape([(a, "a"), (b, "b"), (output, "output")], op: op)
+    try Validate.residualAddForward(a, b, output: output)
 
     // Bind arguments.
     let arguments: [KernelArgument] = [
@@ -67,9 +66,8 @@ extension OpenCLBackend {
   ) throws {
     // Validate.
     let op = "residualAddBackward"
-    try Validate.sameShape(
-      [(outputGradient, "output gradient"), (output, "output"), (sumGradient, "sum gradient")],
-      op: op)
+    try Validate.residualAddBackward(
+      outputGradient: outputGradient, output: output, sumGradient: sumGradient)
 
     // Bind arguments.
     let arguments: [KernelArgument] = [
@@ -86,7 +84,7 @@ extension OpenCLBackend {
   public func reluBackward(output: Tensor, gradient: Tensor) throws {
     // Validate.
     let op = "reluBackward"
-    try Validate.sameShape([(output, "output"), (gradient, "gradient")], op: op)
+    try Validate.reluBackward(output: output, gradient: gradient)
 
     // Bind arguments.
     let arguments: [KernelArgument] = [

@@ -52,7 +52,7 @@ extension OpenCLBackend {
     -> EmbeddingGradientIndex
   {
     // Validate.
-    try Validate.embeddingIndex(tokenCount: tokens.count, batch: batch, length: length)
+    try Validate.embeddingIndex(tokens: tokens, batch: batch, length: length)
 
     // Group positions by token on the host.
     let (unique, offsets, positions) = EmbeddingGradientIndex.group(tokens)
@@ -75,8 +75,7 @@ extension OpenCLBackend {
   public func maxPoolForward(input: Tensor, output: Tensor, argmax: Tensor) throws {
     // Validate.
     let op = "maxPoolForward"
-    try Validate.pooling(input: input, output: output, op: op)
-    try expectShape(argmax, output.shape, "argmax", op: op, type: .int32)
+    try Validate.maxPoolForward(input: input, output: output, argmax: argmax)
     try checkKernelRange(input, op: op)
 
     // Bind arguments: sizes as rows (N * C) and length.
@@ -96,7 +95,8 @@ extension OpenCLBackend {
     // Validate.
     let op = "maxPoolBackward"
     try Validate.poolingBackward(
-      outputGradient: outputGradient, argmax: argmax, inputGradient: inputGradient, op: op)
+      outputGradient: outputGradient, inputGradient: inputGradient, op: op)
+    try expectShape(argmax, outputGradient.shape, "argmax", op: op, type: .int32)
     try checkKernelRange(inputGradient, op: op)
 
     // Bind arguments: sizes as rows (N * C) and length.
@@ -134,7 +134,7 @@ extension OpenCLBackend {
     // Validate.
     let op = "meanPoolBackward"
     try Validate.poolingBackward(
-      outputGradient: outputGradient, argmax: nil, inputGradient: inputGradient, op: op)
+      outputGradient: outputGradient, inputGradient: inputGradient, op: op)
     try checkKernelRange(inputGradient, op: op)
 
     // Bind arguments: sizes as rows (N * C) and length.

@@ -41,8 +41,8 @@ extension OpenCLBackend {
   ) throws {
     // Validate.
     let op = "linearBackwardInput"
-    try Validate.linear(
-      input: inputGradient, weight: weight, bias: nil, output: outputGradient, op: op)
+    try Validate.linearBackwardInput(
+      outputGradient: outputGradient, weight: weight, inputGradient: inputGradient)
     try checkKernelRange(inputGradient, weight, outputGradient, op: op)
 
     // Bind arguments: sizes as N, I, O.
@@ -65,8 +65,9 @@ extension OpenCLBackend {
   ) throws {
     // Validate.
     let op = "linearBackwardWeight"
-    try Validate.linear(
-      input: input, weight: weightGradient, bias: biasGradient, output: outputGradient, op: op)
+    try Validate.linearBackwardWeight(
+      outputGradient: outputGradient, input: input, weightGradient: weightGradient,
+      biasGradient: biasGradient)
     try checkKernelRange(input, weightGradient, outputGradient, op: op)
 
     // Bind arguments: sizes as N, I, O.

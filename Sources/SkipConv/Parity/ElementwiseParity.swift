@@ -34,10 +34,17 @@ extension ParityTable {
     return cases
   }
 
+  /// Uniform values in [-1, 1) with about one in eight set to exactly 0, where ReLU's derivative
+  /// is decided by `> 0`.
+  static func inputWithZeros(_ shape: [Int], _ run: ParityRun) throws -> ParityRun.Pair {
+    let values = run.random.uniform(shape.reduce(1, *)).map { abs($0) < 0.125 ? 0 : $0 }
+    return try run.pair(shape, values: values)
+  }
+
   static func highwayGateForwardCase(_ shape: [Int], _ label: String) -> ParityCase {
     ParityCase(op: "highway_gate", pass: "forward", shape: label) { run in
       let transform = try run.input(shape, in: -4..<4)
-      let hidden = try run.input(shape)
+      let hidden = try inputWithZeros(shape, run)
       let carry = try run.input(shape)
       let y = try run.output(shape)
       try run.onBothBackends { backend, tensor in
@@ -55,7 +62,7 @@ extension ParityTable {
     ParityCase(op: "highway_gate", pass: passLabel("backward", mode), shape: label) { run in
       let dy = try run.input(shape)
       let transform = try run.input(shape, in: -4..<4)
-      let hidden = try run.input(shape)
+      let hidden = try inputWithZeros(shape, run)
       let carry = try run.input(shape)
       let gradients = try (0..<3).map { _ in try run.gradient(shape, mode: mode) }
       func backward(_ backend: Backend, _ tensor: (ParityRun.Pair) -> Tensor, _ mode: GradientMode)

@@ -7,14 +7,24 @@ extension ParityTable {
   }
 
   static func lossCases(quick: Bool) -> [ParityCase] {
-    lossShapes(quick: quick).map { softmaxCrossEntropyCase($0) }
+    lossShapes(quick: quick).flatMap { shape in
+      [softmaxCrossEntropyCase(shape, ties: false), softmaxCrossEntropyCase(shape, ties: true)]
+    }
   }
 
-  static func softmaxCrossEntropyCase(_ shape: [Int]) -> ParityCase {
-    ParityCase(op: "softmax_cross_entropy", pass: "forward", shape: shapeLabel("N Y", shape)) {
-      run in
+  /// With `ties`, logits come from {-1, 0, 1}, so most rows hold their maximum more than once and
+  /// the first-maximum rule decides the prediction.
+  static func softmaxCrossEntropyCase(_ shape: [Int], ties: Bool) -> ParityCase {
+    let label = shapeLabel("N Y", shape) + (ties ? " ties" : "")
+    return ParityCase(op: "softmax_cross_entropy", pass: "forward", shape: label) { run in
       let (batch, classes) = (shape[0], shape[1])
-      let logits = try run.input(shape, in: -4..<4)
+      let logits = ties
+        ? try run.pair(
+          shape,
+          values: (0..<batch * classes).map { _ in
+            Float(Int.random(in: -1...1, using: &run.random))
+          })
+        : try run.input(shape, in: -4..<4)
       let labels = try run.randomIntegers([batch], in: 0..<Int32(classes))
       let losses = try run.output([batch])
       let predictions = try run.output([batch], .int32)

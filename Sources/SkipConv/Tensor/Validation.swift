@@ -289,53 +289,18 @@ enum Validate {
 }
 
 extension Validate {
-  /// Checks that the two tensors of a dropout pass match and that `probability` is in [0, 1).
-  static func dropout(
-    _ source: (Tensor, String), _ destination: (Tensor, String), probability: Float, op: String
-  ) throws {
-    try sameShape([source, destination], op: op)
-    guard probability >= 0, probability < 1 else {
-      throw ShapeError(op: op, "dropout probability must be in [0, 1), got \(probability)")
-    }
-  }
-
-  /// Checks that `tokenCount` tokens form a `[batch, length]` batch.
-  static func embeddingIndex(tokenCount: Int, batch: Int, length: Int) throws {
-    guard batch >= 0, length >= 0, tokenCount == batch * length else {
+  /// Checks that `tokens` form a `[batch, length]` batch of ids that are not negative, as the
+  /// reference backend does when it builds the same index.
+  static func embeddingIndex(tokens: [Int32], batch: Int, length: Int) throws {
+    let op = "makeEmbeddingGradientIndex"
+    guard batch >= 0, length >= 0, tokens.count == batch * length else {
       throw ShapeError(
-        op: "makeEmbeddingGradientIndex",
-        "\(tokenCount) tokens given for a batch of \(batch) sequences of length \(length)")
+        op: op, "\(tokens.count) tokens given for batch \(batch) and length \(length)")
     }
-  }
-
-  /// Checks embedding backward shapes: dy `[N, E, L]` for the index's N and L, dtable `[V, E]`,
-  /// and the index tensors int32 `[U]`, `[U + 1]` and `[P]`.
-  static func embeddingBackward(
-    index: EmbeddingGradientIndex, outputGradient: Tensor, tableGradient: Tensor
-  ) throws {
-    let op = "embeddingBackward"
-    guard tableGradient.rank == 2, tableGradient.elementType == .float32 else {
+    if let position = tokens.firstIndex(where: { $0 < 0 }) {
       throw ShapeError(
-        op: op, "table gradient has shape \(tableGradient.shape), expected [V, E] float32")
-    }
-    try expectShape(
-      outputGradient, [index.batch, tableGradient.shape[1], index.length], "output gradient",
-      op: op)
-    let uniqueCount = index.uniqueTokens.count
-    try expectShape(index.uniqueTokens, [uniqueCount], "unique tokens", op: op, type: .int32)
-    try expectShape(index.offsets, [uniqueCount + 1], "offsets", op: op, type: .int32)
-    try expectShape(
-      index.positions, [index.positions.count], "positions", op: op, type: .int32)
-  }
-
-  /// Checks pooling backward shapes: dy `[N, C]`, argmax `[N, C]` int32 when given,
-  /// dx `[N, C, L]` with `L >= 1`.
-  static func poolingBackward(
-    outputGradient: Tensor, argmax: Tensor?, inputGradient: Tensor, op: String
-  ) throws {
-    try pooling(input: inputGradient, output: outputGradient, op: op)
-    if let argmax {
-      try expectShape(argmax, outputGradient.shape, "argmax", op: op, type: .int32)
+        op: op,
+        "token id \(tokens[position]) at position \(position) is negative; ids must be in [0, V)")
     }
   }
 
