@@ -32,8 +32,9 @@ extension ReferenceOps {
   }
 
   /// Computes `dx[n,c,i] = sum_{o,k,t} w[o,c,k] * dy[n,o,t]` over the `(k, t)` with
-  /// `t*stride + k*dilation - padLeft == i`: the transposed convolution, written as a gather so
-  /// that each `dx` element is one sum. Inputs that no output reads get 0.
+  /// `t*stride + k*dilation - padLeft == i`: the transposed convolution. It walks the forward
+  /// loops and adds each `w * dy` to the input element that the forward pass read, so all three
+  /// conv1d functions share one index expression. Inputs that no output reads get 0.
   ///
   /// dy `[N, Cout, Lout]`, w `[Cout, Cin, K]`; returns dx `[N, Cin, L]`.
   public static func conv1dBackwardInput<T: BinaryFloatingPoint>(
@@ -45,16 +46,16 @@ extension ReferenceOps {
       (g.inputChannels, g.outputChannels, g.inputLength, g.outputLength)
     var dx = [Double](repeating: 0, count: g.batch * cin * length)
     for n in 0..<g.batch {
-      for c in 0..<cin {
-        for i in 0..<length {
-          var sum = 0.0
-          for o in 0..<cout {
+      for o in 0..<cout {
+        for t in 0..<outputLength {
+          let gradient = dy[(n * cout + o) * outputLength + t]
+          for c in 0..<cin {
             for k in 0..<g.kernelSize {
-              guard let t = outputPosition(reading: i, tap: k, geometry: g) else { continue }
-              sum += w[(o * cin + c) * g.kernelSize + k] * dy[(n * cout + o) * outputLength + t]
+              let i = t * g.stride + k * g.dilation - g.padLeft
+              guard i >= 0, i < length else { continue }
+              dx[(n * cin + c) * length + i] += w[(o * cin + c) * g.kernelSize + k] * gradient
             }
           }
-          dx[(n * cin + c) * length + i] = sum
         }
       }
     }
@@ -95,14 +96,5 @@ extension ReferenceOps {
       }
     }
     return (rounded(dw), rounded(db))
-  }
-
-  /// Returns the output position `t` whose tap `k` reads input position `i`, or nil for none:
-  /// `t*stride + k*dilation - padLeft == i` with `0 <= t < Lout`.
-  static func outputPosition(reading i: Int, tap k: Int, geometry g: Conv1dGeometry) -> Int? {
-    let offset = i + g.padLeft - k * g.dilation
-    guard offset >= 0, offset % g.stride == 0 else { return nil }
-    let t = offset / g.stride
-    return t < g.outputLength ? t : nil
   }
 }
