@@ -24,20 +24,55 @@ let devicesCommand = Subcommand(
     The default device is the one named by $SKIPCONV_DEVICE, else the first GPU, else the first
     device of any kind.
     """,
-  options: [],
+  options: [
+    .flag("check", help: "Also run a small kernel on each device and compare it with the host.")
+  ],
   positionalName: nil
-) { _ in
+) { arguments in
   let devices = try discoverDevices()
   let chosen = try? chooseDevice(nil)
+  var failures = 0
   for device in devices {
     let info = device.info
     let marker = chosen?.info.index == info.index ? "  (default)" : ""
     print("[\(info.index)] \(info.name)\(marker)")
-    for (label, value) in deviceFacts(info) {
+    var facts = deviceFacts(info)
+    if arguments.flag("check") {
+      let result = runKernelCheck(device)
+      failures += result.passed ? 0 : 1
+      facts.append(("kernel check", result.message))
+    }
+    for (label, value) in facts {
       print("    " + label.padding(toLength: 20, withPad: " ", startingAt: 0) + value)
     }
   }
-  return ExitStatus.success
+  return failures == 0 ? ExitStatus.success : ExitStatus.failure
+}
+
+/// Runs `relu(a + b)` over a million random elements on `device` and compares with the host.
+func runKernelCheck(_ device: OpenCLDevice) -> (passed: Bool, message: String) {
+  do {
+    let context = try ComputeContext(device: device)
+    var random = SeededGenerator(seed: 1)
+    let count = 1 << 20
+    let a = random.uniform(count)
+    let b = random.uniform(count)
+    let buffers = try (0..<3).map { _ in try context.makeBuffer(.float32, count: count) }
+    try context.write(a, to: buffers[0])
+    try context.write(b, to: buffers[1])
+    try context.fill(buffers[2], with: Float.nan)
+    try context.launch(
+      "residual_add_forward", file: "residual_add.cl", globalSize: [count], localSize: [64],
+      arguments: [.buffer(buffers[0]), .buffer(buffers[1]), .buffer(buffers[2]), .int(count),
+        .int(1)])
+    let y: [Float] = try context.read(buffers[2])
+    let wrong = (0..<count).filter { y[$0] != max(a[$0] + b[$0], 0) }.count
+    return wrong == 0
+      ? (true, "passed (relu(a + b) over \(count) elements)")
+      : (false, "FAILED: \(wrong) of \(count) elements differ from the host")
+  } catch {
+    return (false, "FAILED: \(error)")
+  }
 }
 
 func deviceFacts(_ info: DeviceInfo) -> [(String, String)] {

@@ -19,7 +19,8 @@ enum ExitStatus {
 }
 
 let subcommands: [Subcommand] = [
-  devicesCommand
+  devicesCommand,
+  parityCommand,
 ]
 
 func printError(_ message: String) {
@@ -28,7 +29,8 @@ func printError(_ message: String) {
 
 func runTool(_ arguments: [String]) -> Int32 {
   guard let first = arguments.first else {
-    print(Help.toolHelp(subcommands), terminator: "")
+    printError("missing subcommand")
+    FileHandle.standardError.write(Data(Help.toolHelp(subcommands).utf8))
     return ExitStatus.usage
   }
   if first == "--help" || first == "-h" || first == "help" {

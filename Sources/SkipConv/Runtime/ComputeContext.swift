@@ -13,6 +13,8 @@ public final class ComputeContext: @unchecked Sendable {
   let queue: cl_command_queue
   let programs: ProgramCache
   private var pendingUploads: [PendingUpload] = []
+  /// Launches recorded between `startProfiling` and `stopProfiling`; nil when not recording.
+  var profiling: [ProfiledCommand]?
 
   public var info: DeviceInfo { device.info }
 
@@ -41,6 +43,9 @@ public final class ComputeContext: @unchecked Sendable {
   }
 
   deinit {
+    for command in profiling ?? [] {
+      clReleaseEvent(command.event)
+    }
     pendingUploads.removeAll()
     programs.releaseAll()
     logReleaseFailure(clReleaseCommandQueue(queue), "clReleaseCommandQueue")

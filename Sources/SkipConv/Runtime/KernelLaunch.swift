@@ -12,6 +12,12 @@ public enum KernelArgument {
   public static func int(_ value: Int) -> KernelArgument { .int32(Int32(value)) }
 }
 
+/// A kernel launch whose profiling event is kept until `stopProfiling`.
+struct ProfiledCommand {
+  var name: String
+  var event: cl_event
+}
+
 /// Device-side start and end of one command, from the queue's profiling counters.
 public struct CommandTiming: Sendable {
   public var startNanoseconds: UInt64
@@ -61,17 +67,49 @@ extension ComputeContext {
     }
 
     // Enqueue.
+    let wantsEvent = timed || profiling != nil
     var event: cl_event?
     let status = withUnsafeMutablePointer(to: &event) { eventPointer in
       let local = localSize ?? []
       return clEnqueueNDRangeKernel(
         queue, kernel, cl_uint(global.count), nil, global, localSize == nil ? nil : local, 0, nil,
-        timed ? eventPointer : nil)
+        wantsEvent ? eventPointer : nil)
     }
     try checkCL(status, "clEnqueueNDRangeKernel(\(name))")
-    guard timed, let event else { return nil }
+    guard wantsEvent, let event else { return nil }
+    if !timed {
+      profiling?.append(ProfiledCommand(name: name, event: event))
+      return nil
+    }
     defer { clReleaseEvent(event) }
     return try commandTiming(event, name: name)
+  }
+
+  /// Starts recording the device time of every kernel launched until `stopProfiling`.
+  public func startProfiling() {
+    profiling = []
+  }
+
+  /// Waits for the recorded kernels and returns each one's name and device time, in launch order.
+  public func stopProfiling() throws -> [(name: String, seconds: Double)] {
+    guard let commands = profiling else { return [] }
+    profiling = nil
+    var timings: [(name: String, seconds: Double)] = []
+    var failure: Error?
+    for command in commands {
+      if failure == nil {
+        do {
+          timings.append((command.name, try commandTiming(command.event, name: command.name).seconds))
+        } catch {
+          failure = error
+        }
+      }
+      clReleaseEvent(command.event)
+    }
+    if let failure {
+      throw failure
+    }
+    return timings
   }
 
   private func commandTiming(_ event: cl_event, name: String) throws -> CommandTiming {

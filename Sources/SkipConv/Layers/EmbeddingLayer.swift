@@ -1,0 +1,116 @@
+/// Token embedding: tokens `[N, L]` (int32) to `[N, E, L]`, channel-major for the convolutions.
+/// Table `[V, E]` named `embedding.weight`; row 0 is padding and gets no gradient.
+final class EmbeddingLayer {
+  let table: Parameter
+  private let backend: Backend
+  private let workspace: Workspace
+
+  init(vocabularySize: Int, dimension: Int, backend: Backend) throws {
+    self.backend = backend
+    workspace = Workspace(backend: backend)
+    table = try Parameter(
+      name: "embedding.weight", shape: [vocabularySize, dimension], backend: backend)
+  }
+
+  var dimension: Int { table.shape[1] }
+
+  func forward(_ tokens: Tensor) throws -> Tensor {
+    let y = try workspace.tensor("y", [tokens.shape[0], dimension, tokens.shape[1]])
+    try backend.embeddingForward(tokens: tokens, table: table.value, output: y)
+    return y
+  }
+
+  /// Overwrites the table gradient from `dy [N, E, L]`, grouped by `index`.
+  func backward(_ dy: Tensor, index: EmbeddingGradientIndex) throws {
+    try backend.embeddingBackward(
+      index: index, outputGradient: dy, tableGradient: table.gradient, mode: .overwrite)
+  }
+}
+
+/// Pooling over time, dropout and the linear classifier: `[N, C, L] -> [N, Y]`.
+/// Weight `[Y, C]` and bias `[Y]` named `classifier.weight` and `classifier.bias`.
+final class ClassifierHead {
+  let weight: Parameter
+  let bias: Parameter
+  let pooling: ModelConfiguration.Pooling
+  let dropout: Float
+  private let backend: Backend
+  private let workspace: Workspace
+  private var inputShape: [Int] = []
+  private var dropoutSeed: UInt32?
+
+  init(
+    channels: Int, classCount: Int, pooling: ModelConfiguration.Pooling, dropout: Float,
+    backend: Backend
+  ) throws {
+    self.pooling = pooling
+    self.dropout = dropout
+    self.backend = backend
+    workspace = Workspace(backend: backend)
+    weight = try Parameter(name: "classifier.weight", shape: [classCount, channels], backend: backend)
+    bias = try Parameter(name: "classifier.bias", shape: [classCount], backend: backend)
+  }
+
+  var parameters: [Parameter] { [weight, bias] }
+  var initializers: [(Parameter, Initializer)] {
+    let fanIn = weight.shape[1]
+    return [(weight, .fanInUniform(fanIn: fanIn)), (bias, .fanInUniform(fanIn: fanIn))]
+  }
+
+  /// Returns logits `[N, Y]`. Dropout applies only when `dropoutSeed` is given (training).
+  func forward(_ x: Tensor, dropoutSeed: UInt32?) throws -> Tensor {
+    let batch = x.shape[0]
+    let channels = x.shape[1]
+    let pooled = try workspace.tensor("pooled", [batch, channels])
+    switch pooling {
+    case .max:
+      let argmax = try workspace.tensor("argmax", [batch, channels], .int32)
+      try backend.maxPoolForward(input: x, output: pooled, argmax: argmax)
+    case .mean:
+      try backend.meanPoolForward(input: x, output: pooled)
+    }
+    var features = pooled
+    if let dropoutSeed, dropout > 0 {
+      features = try workspace.tensor("dropped", [batch, channels])
+      try backend.dropoutForward(
+        input: pooled, output: features, probability: dropout, seed: dropoutSeed)
+    }
+    let logits = try workspace.tensor("logits", [batch, weight.shape[0]])
+    try backend.linearForward(input: features, weight: weight.value, bias: bias.value, output: logits)
+    inputShape = x.shape
+    self.dropoutSeed = dropoutSeed
+    return logits
+  }
+
+  /// Overwrites the classifier gradients and writes the input gradient `[N, C, L]`.
+  func backward(_ dlogits: Tensor) throws -> Tensor {
+    let batch = inputShape[0]
+    let channels = inputShape[1]
+    let pooled = try workspace.tensor("pooled", [batch, channels])
+    let useDropout = dropoutSeed != nil && dropout > 0
+    let features = useDropout ? try workspace.tensor("dropped", [batch, channels]) : pooled
+    try backend.linearBackwardWeight(
+      outputGradient: dlogits, input: features, weightGradient: weight.gradient,
+      biasGradient: bias.gradient, mode: .overwrite)
+    let dfeatures = try workspace.tensor("dfeatures", [batch, channels])
+    try backend.linearBackwardInput(
+      outputGradient: dlogits, weight: weight.value, inputGradient: dfeatures, mode: .overwrite)
+    var dpooled = dfeatures
+    if useDropout, let dropoutSeed {
+      dpooled = try workspace.tensor("dpooled", [batch, channels])
+      try backend.dropoutBackward(
+        outputGradient: dfeatures, inputGradient: dpooled, probability: dropout,
+        seed: dropoutSeed, mode: .overwrite)
+    }
+    let dx = try workspace.tensor("dx", inputShape)
+    switch pooling {
+    case .max:
+      let argmax = try workspace.tensor("argmax", [batch, channels], .int32)
+      try backend.maxPoolBackward(
+        outputGradient: dpooled, argmax: argmax, inputGradient: dx, mode: .overwrite)
+    case .mean:
+      try backend.meanPoolBackward(outputGradient: dpooled, inputGradient: dx, mode: .overwrite)
+    }
+    return dx
+  }
+}

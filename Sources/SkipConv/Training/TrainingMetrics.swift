@@ -1,0 +1,60 @@
+/// What one training step did, as logged to the metrics file (one JSON object per line).
+public struct StepMetrics: Codable, Sendable {
+  public var epoch: Int
+  /// Optimizer steps so far, this one included.
+  public var step: Int
+  public var batchInEpoch: Int
+  public var batchesPerEpoch: Int
+  /// Mean loss of the batch.
+  public var loss: Double
+  public var accuracy: Double
+  public var learningRate: Float
+  public var samples: Int
+  /// Training samples per second over the recent steps.
+  public var samplesPerSecond: Double
+  /// Seconds since training (or this resumed run) started.
+  public var elapsedSeconds: Double
+}
+
+/// The evaluation after an epoch.
+public struct EpochMetrics: Codable, Sendable {
+  public var epoch: Int
+  public var trainLoss: Double
+  public var trainAccuracy: Double
+  public var validationLoss: Double?
+  public var validationAccuracy: Double?
+  public var seconds: Double
+}
+
+/// Loss and accuracy of a model on a dataset, with every prediction.
+public struct Evaluation: Sendable {
+  public var loss: Double
+  public var accuracy: Double
+  public var predictions: [Int32]
+  public var labels: [Int32]
+}
+
+/// Receives training events; the library prints nothing itself.
+public protocol TrainingObserver: AnyObject {
+  func trainingDidStep(_ metrics: StepMetrics)
+  func trainingDidFinishEpoch(_ metrics: EpochMetrics)
+  func trainingDidSaveCheckpoint(path: String, reason: String)
+}
+
+/// Why training stopped early.
+public enum TrainingError: Error, CustomStringConvertible {
+  /// A batch's loss was NaN or infinite; no checkpoint was written after the last good one.
+  case nonFiniteLoss(step: Int, epoch: Int, loss: Double)
+  /// A batch whose labels fall outside the model's classes.
+  case invalidLabel(label: Int32, classCount: Int)
+
+  public var description: String {
+    switch self {
+    case .nonFiniteLoss(let step, let epoch, let loss):
+      return "the loss became \(loss) at step \(step) (epoch \(epoch + 1)); training stopped and "
+        + "the last good checkpoint was kept. Try a lower learning rate or gradient clipping."
+    case .invalidLabel(let label, let classCount):
+      return "class id \(label) is outside the model's \(classCount) classes"
+    }
+  }
+}

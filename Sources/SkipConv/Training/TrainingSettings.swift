@@ -1,0 +1,61 @@
+/// How a model is trained: epochs, batches, learning-rate schedule, optimizer and seed.
+public struct TrainingSettings: Codable, Equatable, Sendable {
+  public var epochs = 3
+  public var batchSize = 64
+  /// Seeds the initial weights, the batch order and dropout.
+  public var seed: UInt64 = 1
+  /// The learning rate at the end of warm-up.
+  public var learningRate: Float = 2e-3
+  /// Fraction of all steps spent warming up linearly from 0 (a one-cycle schedule's rise).
+  public var warmupFraction: Float = 0.1
+  public var decay: LearningRateSchedule.Decay = .cosine
+  public var optimizer = OptimizerSettings()
+  /// Group examples of similar length into batches (within seeded chunks), which cuts padding.
+  public var bucketByLength = true
+
+  public init() {}
+
+  /// Throws a `ConfigurationError` naming the first value out of range.
+  public func validate() throws {
+    let checks: [(String, Bool, String)] = [
+      ("epochs", epochs >= 1, "must be at least 1, got \(epochs)"),
+      ("batch size", batchSize >= 1, "must be at least 1, got \(batchSize)"),
+      ("learning rate", learningRate > 0 && learningRate.isFinite,
+        "must be a positive number, got \(learningRate)"),
+      ("warm-up fraction", (0...1).contains(warmupFraction),
+        "must be in [0, 1], got \(warmupFraction)"),
+      ("weight decay", optimizer.weightDecay >= 0, "must not be negative"),
+      ("max gradient norm", optimizer.maxGradientNorm >= 0, "must not be negative (0 is off)"),
+    ]
+    for (field, valid, message) in checks where !valid {
+      throw ConfigurationError(field: field, message: message)
+    }
+  }
+
+  /// The schedule over `stepsPerEpoch * epochs` steps.
+  public func schedule(stepsPerEpoch: Int) -> LearningRateSchedule {
+    let total = stepsPerEpoch * epochs
+    return LearningRateSchedule(
+      peak: learningRate, warmupSteps: Int(Float(total) * warmupFraction), totalSteps: total,
+      decay: decay)
+  }
+}
+
+/// Where training stands: the epoch (from 0) and the number of its batches already done.
+public struct TrainingPosition: Codable, Equatable, Sendable {
+  public var epoch: Int
+  public var batchInEpoch: Int
+  /// Optimizer steps taken so far over all epochs.
+  public var globalStep: Int
+
+  public init(epoch: Int = 0, batchInEpoch: Int = 0, globalStep: Int = 0) {
+    self.epoch = epoch
+    self.batchInEpoch = batchInEpoch
+    self.globalStep = globalStep
+  }
+}
+
+/// The seed of the dropout mask of `step`, derived from the run seed so every step differs.
+func dropoutSeed(runSeed: UInt64, step: Int) -> UInt32 {
+  lowbias32(UInt32(truncatingIfNeeded: runSeed) ^ lowbias32(UInt32(truncatingIfNeeded: step)))
+}
