@@ -24,9 +24,9 @@ __kernel void gradient_norm_squared_partial(__global const float *values, const 
   }
   scratch[local_id] = sum;
   barrier(CLK_LOCAL_MEM_FENCE);
-  for (int half = get_local_size(0) / 2; half > 0; half /= 2) {
-    if (local_id < half) {
-      scratch[local_id] += scratch[local_id + half];
+  for (int width = get_local_size(0) / 2; width > 0; width /= 2) {
+    if (local_id < width) {
+      scratch[local_id] += scratch[local_id + width];
     }
     barrier(CLK_LOCAL_MEM_FENCE);
   }

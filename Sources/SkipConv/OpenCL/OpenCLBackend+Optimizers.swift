@@ -39,9 +39,7 @@ extension OpenCLBackend {
 
   public func clippingScale(normSquared: Tensor, maxNorm: Float, scale: Tensor) throws {
     // Validate.
-    let op = "clippingScale"
-    try expectShape(normSquared, [1], "norm squared", op: op)
-    try expectShape(scale, [1], "scale", op: op)
+    try Validate.clippingScale(normSquared: normSquared, maxNorm: maxNorm, scale: scale)
 
     // Bind arguments and enqueue one work-item.
     try context.launch(
@@ -60,7 +58,7 @@ extension OpenCLBackend {
     try Validate.optimizerState(
       [(parameter, "parameter"), (gradient, "gradient"), (firstMoment, "first moment"),
        (secondMoment, "second moment")], scale: gradientScale, op: op)
-    try Validate.adamStep(h.step, op: op)
+    try Validate.adamHyperparameters(h)
 
     // Compute the bias corrections in double precision, as PyTorch does on the host.
     let step = Double(h.step)
@@ -92,6 +90,8 @@ extension OpenCLBackend {
     try Validate.optimizerState(
       [(parameter, "parameter"), (gradient, "gradient"), (velocity, "velocity")],
       scale: gradientScale, op: op)
+    try Validate.sgdHyperparameters(
+      learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
 
     // Bind arguments; without a gradient scale the gradient buffer stands in, unread.
     let arguments: [KernelArgument] = [

@@ -132,20 +132,4 @@ extension Validate {
         "token id \(tokens[position]) at position \(position) is negative; ids must be in [0, V)")
     }
   }
-
-  /// Checks that every gradient is float32 and `result` is `[1]`.
-  static func gradientNormSquared(_ gradients: [Tensor], result: Tensor) throws {
-    let op = "gradientNormSquared"
-    for (position, gradient) in gradients.enumerated() {
-      try expectShape(gradient, gradient.shape, "gradient \(position)", op: op)
-    }
-    try expectShape(result, [1], "result", op: op)
-  }
-
-  /// Checks that an Adam step counts from 1.
-  static func adamStep(_ step: Int, op: String) throws {
-    guard step >= 1 else {
-      throw ShapeError(op: op, "Adam step must count from 1, got \(step)")
-    }
-  }
 }
