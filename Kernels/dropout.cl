@@ -7,14 +7,14 @@
 // so the CPU reference drops the same elements. The host passes lowbias32(seed) as `seed_hash`.
 //
 // Layout: both tensors are flat arrays of `count` floats (any shape, the same shape).
-// Each work-item handles VECTOR_WIDTH consecutive elements with vector loads and stores; the
+// Each work-item handles VECTOR_WIDTH consecutive elements with vector loads and stores. The
 // work-item that reaches past `count` handles the remaining tail element by element.
 // Tuning macro: VECTOR_WIDTH (see vector_width.h).
 // Assumes 0 <= p < 1, which the host checks.
 
 #include "vector_width.h"
 
-// Chris Wellons' "lowbias32" integer hash; the same expression serves uint and uintv values.
+// Chris Wellons' "lowbias32" integer hash. The same expression serves uint and uintv values.
 #define LOWBIAS32(value, result)                                                               \
   do {                                                                                         \
     result = (value);                                                                          \
@@ -45,7 +45,7 @@ __kernel void dropout_forward(__global const float *input, __global float *outpu
 }
 
 // dx = dy / (1 - p) where kept and 0 where dropped. With `accumulate` set the gradient is added to
-// what `input_gradient` contains; otherwise it replaces it.
+// what `input_gradient` contains. Otherwise it replaces it.
 __kernel void dropout_backward(__global const float *output_gradient,
                                __global float *input_gradient, const int count,
                                const float probability, const uint seed_hash,

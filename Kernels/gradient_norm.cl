@@ -2,13 +2,13 @@
 // computed from it, both left on the device for the optimizer step.
 //
 // The host launches gradient_norm_squared_partial once per tensor j, always with the same global
-// and local sizes, so tensor j contributes the same partial sums in the same order on every run;
+// and local sizes, so tensor j contributes the same partial sums in the same order on every run.
 // gradient_norm_squared_total then adds all partials in index order. The result repeats bit for
 // bit on a device, with no atomics.
-// Layouts: values [count] (any shape, flattened); partials [tensors * groups]; result and scale
+// Layouts: values [count] (any shape, flattened), partials [tensors * groups], result and scale
 // [1]. The local size of the partial kernel must be a power of two, and `scratch` must hold one
 // float per work-item of a group.
-// Tuning macros: none; the host chooses the number of groups and the group size.
+// Tuning macros: none. The host chooses the number of groups and the group size.
 
 // Writes partials[partial_offset + g] = the sum of values[i]^2 over the i that work-group g
 // visits: each work-item strides through the tensor by the global size, then the group adds its
@@ -49,7 +49,7 @@ __kernel void gradient_norm_squared_total(__global const float *partials,
 }
 
 // One work-item: scale[0] = min(1, max_norm / (sqrt(norm_squared[0]) + 1e-6)), the factor that
-// brings the gradient norm down to max_norm; the 1e-6 keeps a zero norm from dividing by zero.
+// brings the gradient norm down to max_norm. The 1e-6 keeps a zero norm from dividing by zero.
 __kernel void clipping_scale(__global const float *norm_squared, const float max_norm,
                              __global float *scale) {
   if (get_global_id(0) != 0) {

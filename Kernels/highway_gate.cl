@@ -2,7 +2,7 @@
 // H = relu(aH), and its backward pass.
 //
 // Layout: every tensor is a flat array of `count` floats (any shape, all the same shape).
-// Each work-item handles VECTOR_WIDTH consecutive elements with vector loads and stores; the
+// Each work-item handles VECTOR_WIDTH consecutive elements with vector loads and stores. The
 // work-item that reaches past `count` handles the remaining tail element by element.
 // Tuning macro: VECTOR_WIDTH (see vector_width.h).
 // Outputs may alias inputs, because each element is read before it is written.
@@ -34,7 +34,7 @@ __kernel void highway_gate_forward(__global const float *transform_input,
 }
 
 // daT = dy*(H-x)*T*(1-T), daH = dy*T*[aH > 0], dx = dy*(1-T). With `accumulate` set the three
-// gradients are added to what the output tensors contain; otherwise they replace it.
+// gradients are added to what the output tensors contain. Otherwise they replace it.
 __kernel void highway_gate_backward(__global const float *output_gradient,
                                     __global const float *transform_input,
                                     __global const float *hidden_input,

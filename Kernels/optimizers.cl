@@ -1,9 +1,9 @@
 // optimizers: one in-place step of Adam, AdamW or SGD with momentum, element by element.
 //
 // Layouts: parameter, gradient and the optimizer state are flat arrays of `count` floats (any
-// shape, the same shape); gradient_scale is [1]. Each work-item updates one element.
-// The gradient is read, never written: with `has_gradient_scale` set it is multiplied by
-// gradient_scale[0] (the clipping scale) on the way in; with it clear `gradient_scale` is not
+// shape, the same shape), and gradient_scale is [1]. Each work-item updates one element.
+// The gradient is read, never written. With `has_gradient_scale` set it is multiplied by
+// gradient_scale[0] (the clipping scale) on the way in. With it clear, `gradient_scale` is not
 // read and may be any buffer.
 // Tuning macros: none.
 

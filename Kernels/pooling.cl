@@ -1,12 +1,12 @@
 // pooling: global max and mean pooling over time, and their backward passes.
 //
-// Layouts: input and input_gradient [N, C, L] with L >= 1; output, output_gradient and argmax
-// [N, C] (argmax int32). Each forward work-item reduces one (n, c) row in order of t; each
+// Layouts: input and input_gradient [N, C, L] with L >= 1, output, output_gradient and argmax
+// [N, C] (argmax int32). Each forward work-item reduces one (n, c) row in order of t. Each
 // backward work-item writes one element of the input gradient, so backward passes write every
 // element exactly once and need neither a separate zero fill nor atomics.
 // Tuning macros: none.
 
-// y[n,c] = max_t x[n,c,t]; argmax[n,c] is the first t that holds the maximum.
+// y[n,c] = max_t x[n,c,t], and argmax[n,c] is the first t that holds the maximum.
 __kernel void max_pool_forward(__global const float *input, __global float *output,
                                __global int *argmax, const int rows, const int length) {
   const size_t row = get_global_id(0);

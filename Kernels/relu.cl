@@ -2,7 +2,7 @@
 // op's output y: dx = dy * [y > 0], in place on the gradient.
 //
 // Layout: both tensors are flat arrays of `count` floats (any shape, the same shape).
-// Each work-item handles VECTOR_WIDTH consecutive elements with vector loads and stores; the
+// Each work-item handles VECTOR_WIDTH consecutive elements with vector loads and stores. The
 // work-item that reaches past `count` handles the remaining tail element by element.
 // Tuning macro: VECTOR_WIDTH (see vector_width.h).
 

@@ -2,7 +2,7 @@
 // one gradient that serves both inputs.
 //
 // Layout: every tensor is a flat array of `count` floats (any shape, all the same shape).
-// Each work-item handles VECTOR_WIDTH consecutive elements with vector loads and stores; the
+// Each work-item handles VECTOR_WIDTH consecutive elements with vector loads and stores. The
 // work-item that reaches past `count` handles the remaining tail element by element.
 // Tuning macro: VECTOR_WIDTH (see vector_width.h).
 // Outputs may alias inputs, because each element is read before it is written.
@@ -24,7 +24,7 @@ __kernel void residual_add_forward(__global const float *a, __global const float
 }
 
 // d(a+b) = dy * [y > 0] with ReLU, dy without. With `accumulate` set the gradient is added to
-// what `sum_gradient` contains; otherwise it replaces it.
+// what `sum_gradient` contains. Otherwise it replaces it.
 __kernel void residual_add_backward(__global const float *output_gradient,
                                     __global const float *output, __global float *sum_gradient,
                                     const int count, const int apply_relu,

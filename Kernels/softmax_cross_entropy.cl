@@ -1,6 +1,6 @@
 // softmax_cross_entropy: the fused loss and its gradient for a batch of logit rows.
 //
-// Layouts: logits and logits_gradient [N, Y]; labels and predictions [N] int32; losses [N].
+// Layouts: logits and logits_gradient [N, Y], labels and predictions [N] int32, losses [N].
 // One work-item handles one row in order of y, so it suits the small class counts of text
 // classification (a row of Y values is read three times from memory).
 // Per row, with m = max_y logits[y] and s = sum_y exp(logits[y] - m):

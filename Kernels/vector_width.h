@@ -2,7 +2,7 @@
 // that load and store VECTOR_WIDTH consecutive elements per work-item.
 //
 // Tuning macro: VECTOR_WIDTH, one of 2, 4, 8 or 16 (default 8).
-// Include this file with `#include "vector_width.h"`; the host inlines it before building.
+// Include this file with `#include "vector_width.h"`, which the host inlines before building.
 
 #ifndef VECTOR_WIDTH
 #define VECTOR_WIDTH 8
@@ -11,7 +11,7 @@
 #define PASTE_TOKENS(a, b) a##b
 #define EXPAND_AND_PASTE(a, b) PASTE_TOKENS(a, b)
 
-// floatv and uintv are the vector types; vloadv and vstorev load and store one of them.
+// floatv, intv and uintv are the vector types. vloadv and vstorev load and store one floatv.
 #define floatv EXPAND_AND_PASTE(float, VECTOR_WIDTH)
 #define intv EXPAND_AND_PASTE(int, VECTOR_WIDTH)
 #define uintv EXPAND_AND_PASTE(uint, VECTOR_WIDTH)

@@ -27,7 +27,7 @@ final class OpenCLOpsTests: XCTestCase {
     }
   }
 
-  func testDropoutKeepsHashEqualToThreshold() throws {
+  func testDropoutKeepsHashAtThreshold() throws {
     // Find a seed whose element-0 hash ends in eight zero bits, so that it fits a Float exactly
     // and a probability maps to exactly that hash as the threshold.
     var seed: UInt32 = 1
@@ -45,10 +45,11 @@ final class OpenCLOpsTests: XCTestCase {
     let backend = try requireOpenCL()
     let x = try backend.makeTensor([4], .float32)
     XCTAssertThrowsError(try backend.dropoutForward(input: x, output: x, probability: 1, seed: 0))
-    XCTAssertThrowsError(try backend.dropoutForward(input: x, output: x, probability: -0.1, seed: 0))
+    XCTAssertThrowsError(
+      try backend.dropoutForward(input: x, output: x, probability: -0.1, seed: 0))
   }
 
-  func testEmbeddingWritesZerosForIdsOutsideTable() throws {
+  func testEmbeddingZerosForInvalidIds() throws {
     let backend = try requireOpenCL()
     let (vocabulary, width) = (3, 2)
     let tokens = try backend.makeTensor([1, 4], .int32)
@@ -63,7 +64,7 @@ final class OpenCLOpsTests: XCTestCase {
     XCTAssertEqual(values, [30, 0, 0, 20, 31, 0, 0, 21])
   }
 
-  func testSoftmaxCrossEntropyNaNForLabelOutsideClasses() throws {
+  func testLossNaNForInvalidLabel() throws {
     let backend = try requireOpenCL()
     let (batch, classes) = (3, 4)
     let logits = try backend.makeTensor([batch, classes], .float32)

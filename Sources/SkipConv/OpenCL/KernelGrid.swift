@@ -22,8 +22,8 @@ extension OpenCLBackend {
     BuildOptions(["VECTOR_WIDTH": variants.deviceClass == .cpu ? 16 : 4])
   }
 
-  /// A 1-D work-group size for kernel `name`: `preferred`, lowered to the kernel's limit and then
-  /// to a power of two, so it also suits tree reductions.
+  /// Returns a 1-D work-group size for kernel `name`: `preferred`, lowered to the kernel's limit
+  /// and then to a power of two, so it also suits tree reductions.
   func workGroupSize(
     _ name: String, file: String, options: BuildOptions = BuildOptions(), preferred: Int
   ) throws -> Int {
@@ -49,9 +49,9 @@ extension OpenCLBackend {
       arguments: arguments)
   }
 
-  /// Enqueues a 2-D kernel over `globalSize` work-items, with a work-group of up to 16 along
-  /// the first dimension and as many along the second as the kernel's limit allows, each side
-  /// no larger than the power of two that covers its global size.
+  /// Enqueues a 2-D kernel over `globalSize` work-items. A work-group spans up to 16 along the
+  /// first dimension and as many along the second as the kernel's limit allows. Neither side
+  /// exceeds the power of two that covers its global size.
   func launchGrid(
     _ name: String, file: String, options: BuildOptions = BuildOptions(), globalSize: [Int],
     arguments: [KernelArgument]
@@ -81,12 +81,13 @@ extension OpenCLBackend {
 func checkKernelRange(_ tensors: Tensor..., op: String) throws {
   for tensor in tensors where tensor.count > Int(Int32.max) {
     throw ShapeError(
-      op: op, "tensor \(tensor.shape) has \(tensor.count) elements, but the OpenCL kernels "
+      op: op,
+      "tensor \(tensor.shape) has \(tensor.count) elements, but the OpenCL kernels "
         + "support at most \(Int32.max); use a smaller batch or length")
   }
 }
 
-/// The element count of `tensor` as a kernel argument, checked by `checkKernelRange`.
+/// Returns the element count of `tensor` as a kernel argument, checked by `checkKernelRange`.
 func kernelCount(_ tensor: Tensor, op: String) throws -> KernelArgument {
   try checkKernelRange(tensor, op: op)
   return .int(tensor.count)
@@ -98,7 +99,7 @@ extension GradientMode {
 }
 
 extension KernelArgument {
-  /// A `uint` kernel argument, passed as the `Int32` of the same bits.
+  /// Makes a `uint` kernel argument from the `Int32` of the same bits.
   static func uint32(_ value: UInt32) -> KernelArgument { .int32(Int32(bitPattern: value)) }
 }
 

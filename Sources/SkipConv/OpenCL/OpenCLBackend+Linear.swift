@@ -1,7 +1,7 @@
 extension OpenCLBackend {
-  /// The output block of one work-item of the linear kernels, `[rows, columns]`: 4 x 4 reuses
-  /// each load four times on CPU devices; 2 x 2 keeps more work-items busy on GPUs, where the
-  /// small classifier heads would otherwise fill only a few hundred.
+  /// The output block of one work-item of the linear kernels. On CPU devices 4 x 4 uses each
+  /// loaded value four times. On GPUs 2 x 2 gives four times as many work-items, because a
+  /// classifier head of [64, 256] by [50, 256] would otherwise fill only a few hundred.
   var linearBlock: (rows: Int, columns: Int) {
     variants.deviceClass == .cpu ? (4, 4) : (2, 2)
   }
@@ -10,7 +10,7 @@ extension OpenCLBackend {
     BuildOptions(["BLOCK_ROWS": linearBlock.rows, "BLOCK_COLUMNS": linearBlock.columns])
   }
 
-  /// The 2-D global size that covers a `rows x columns` output with one block per work-item.
+  /// Returns the 2-D global size that covers a `rows x columns` output, one block per work-item.
   func linearGrid(rows: Int, columns: Int) -> [Int] {
     let block = linearBlock
     return [(columns + block.columns - 1) / block.columns, (rows + block.rows - 1) / block.rows]
@@ -22,7 +22,7 @@ extension OpenCLBackend {
     try Validate.linear(input: input, weight: weight, bias: bias, output: output, op: op)
     try checkKernelRange(input, weight, output, op: op)
 
-    // Bind arguments: sizes as N, I, O; an absent bias binds the weight, which is not read.
+    // Bind arguments: sizes as N, I, O. An absent bias binds the weight, which is not read.
     let (batch, inFeatures, outFeatures) = (input.shape[0], input.shape[1], weight.shape[0])
     let arguments: [KernelArgument] = [
       .buffer(try buffer(input)), .buffer(try buffer(weight)),
@@ -46,7 +46,9 @@ extension OpenCLBackend {
     try checkKernelRange(inputGradient, weight, outputGradient, op: op)
 
     // Bind arguments: sizes as N, I, O.
-    let (batch, inFeatures, outFeatures) = (inputGradient.shape[0], weight.shape[1], weight.shape[0])
+    let (batch, inFeatures, outFeatures) = (
+      inputGradient.shape[0], weight.shape[1], weight.shape[0]
+    )
     let arguments: [KernelArgument] = [
       .buffer(try buffer(outputGradient)), .buffer(try buffer(weight)),
       .buffer(try buffer(inputGradient)), .int(batch), .int(inFeatures), .int(outFeatures),
@@ -73,10 +75,11 @@ extension OpenCLBackend {
     // Bind arguments: sizes as N, I, O.
     let (batch, inFeatures, outFeatures) = (input.shape[0], input.shape[1], weightGradient.shape[0])
     let sizes: [KernelArgument] = [.int(batch), .int(inFeatures), .int(outFeatures)]
-    let weightArguments: [KernelArgument] = [
-      .buffer(try buffer(outputGradient)), .buffer(try buffer(input)),
-      .buffer(try buffer(weightGradient)),
-    ] + sizes + [mode.kernelFlag]
+    let weightArguments: [KernelArgument] =
+      [
+        .buffer(try buffer(outputGradient)), .buffer(try buffer(input)),
+        .buffer(try buffer(weightGradient)),
+      ] + sizes + [mode.kernelFlag]
 
     // Size the grid and enqueue dw, one block per work-item.
     try launchGrid(

@@ -2,8 +2,9 @@ import Foundation
 
 extension OpenCLBackend {
   /// Work-groups per tensor of `gradientNormSquared`. A fixed count keeps the order of the sum
-  /// the same from run to run; 64 groups fill the compute units of current GPUs while each
-  /// tensor leaves only 64 partial sums for the final serial pass.
+  /// the same from run to run. 64 groups of up to 256 work-items spread a large tensor over
+  /// many GPU compute units while each tensor leaves only 64 partial sums for the final serial
+  /// pass.
   static let gradientNormGroups = 64
 
   public func gradientNormSquared(_ gradients: [Tensor], result: Tensor) throws {
@@ -56,8 +57,10 @@ extension OpenCLBackend {
     // Validate.
     let op = "adamUpdate"
     try Validate.optimizerState(
-      [(parameter, "parameter"), (gradient, "gradient"), (firstMoment, "first moment"),
-       (secondMoment, "second moment")], scale: gradientScale, op: op)
+      [
+        (parameter, "parameter"), (gradient, "gradient"), (firstMoment, "first moment"),
+        (secondMoment, "second moment"),
+      ], scale: gradientScale, op: op)
     try Validate.adamHyperparameters(h)
 
     // Compute the bias corrections in double precision, as PyTorch does on the host.
@@ -65,7 +68,8 @@ extension OpenCLBackend {
     let stepSize = Double(h.learningRate) / (1 - pow(Double(h.beta1), step))
     let biasCorrection2Root = (1 - pow(Double(h.beta2), step)).squareRoot()
 
-    // Bind arguments; without a gradient scale the gradient buffer stands in, unread.
+    // Bind arguments. Without a gradient scale the kernel reads none, so the gradient buffer
+    // fills that argument.
     let arguments: [KernelArgument] = [
       .buffer(try buffer(parameter)), .buffer(try buffer(gradient)),
       .buffer(try buffer(firstMoment)), .buffer(try buffer(secondMoment)),
@@ -93,7 +97,8 @@ extension OpenCLBackend {
     try Validate.sgdHyperparameters(
       learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
 
-    // Bind arguments; without a gradient scale the gradient buffer stands in, unread.
+    // Bind arguments. Without a gradient scale the kernel reads none, so the gradient buffer
+    // fills that argument.
     let arguments: [KernelArgument] = [
       .buffer(try buffer(parameter)), .buffer(try buffer(gradient)), .buffer(try buffer(velocity)),
       .buffer(try buffer(gradientScale ?? gradient)), .int32(gradientScale == nil ? 0 : 1),

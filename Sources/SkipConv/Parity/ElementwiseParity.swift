@@ -70,7 +70,8 @@ extension ParityTable {
       {
         try backend.highwayGateBackward(
           outputGradient: tensor(dy), transformInput: tensor(transform),
-          hiddenInput: tensor(hidden), carry: tensor(carry), transformGradient: tensor(gradients[0]),
+          hiddenInput: tensor(hidden), carry: tensor(carry),
+          transformGradient: tensor(gradients[0]),
           hiddenGradient: tensor(gradients[1]), carryGradient: tensor(gradients[2]), mode: mode)
       }
       try run.onBothBackends { try backward($0, $1, mode) }

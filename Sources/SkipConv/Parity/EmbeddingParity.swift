@@ -9,17 +9,21 @@ extension ParityTable {
     var label: String { shapeLabel("N L V E", [batch, length, vocabulary, width]) }
   }
 
-  /// Vocabulary 1 makes every token padding; small vocabularies repeat tokens many times.
+  /// Vocabulary 1 makes every token padding, and small vocabularies repeat tokens many times.
   static func embeddingShapes(quick: Bool) -> [EmbeddingShape] {
     quick
-      ? [EmbeddingShape(batch: 3, length: 7, vocabulary: 5, width: 17),
-         EmbeddingShape(batch: 64, length: 128, vocabulary: 1000, width: 256)]
-      : [EmbeddingShape(batch: 1, length: 1, vocabulary: 2, width: 1),
-         EmbeddingShape(batch: 1, length: 9, vocabulary: 1, width: 3),
-         EmbeddingShape(batch: 3, length: 7, vocabulary: 5, width: 17),
-         EmbeddingShape(batch: 64, length: 1, vocabulary: 50, width: 3),
-         EmbeddingShape(batch: 2, length: 33, vocabulary: 20_000, width: 256),
-         EmbeddingShape(batch: 64, length: 128, vocabulary: 1000, width: 256)]
+      ? [
+        EmbeddingShape(batch: 3, length: 7, vocabulary: 5, width: 17),
+        EmbeddingShape(batch: 64, length: 128, vocabulary: 1000, width: 256),
+      ]
+      : [
+        EmbeddingShape(batch: 1, length: 1, vocabulary: 2, width: 1),
+        EmbeddingShape(batch: 1, length: 9, vocabulary: 1, width: 3),
+        EmbeddingShape(batch: 3, length: 7, vocabulary: 5, width: 17),
+        EmbeddingShape(batch: 64, length: 1, vocabulary: 50, width: 3),
+        EmbeddingShape(batch: 2, length: 33, vocabulary: 20_000, width: 256),
+        EmbeddingShape(batch: 64, length: 128, vocabulary: 1000, width: 256),
+      ]
   }
 
   static func embeddingCases(quick: Bool) -> [ParityCase] {
@@ -36,7 +40,8 @@ extension ParityTable {
   /// Token ids in `[0, V)`, a quarter of them padding (id 0).
   static func randomTokens(_ shape: EmbeddingShape, _ run: ParityRun) -> [Int32] {
     (0..<shape.batch * shape.length).map { _ in
-      run.random.nextFloat() < 0.25 ? 0 : Int32.random(in: 0..<Int32(shape.vocabulary), using: &run.random)
+      run.random.nextFloat() < 0.25
+        ? 0 : Int32.random(in: 0..<Int32(shape.vocabulary), using: &run.random)
     }
   }
 
@@ -47,7 +52,8 @@ extension ParityTable {
       let table = try run.input([shape.vocabulary, shape.width])
       let y = try run.output([shape.batch, shape.width, shape.length])
       try run.onBothBackends { backend, tensor in
-        try backend.embeddingForward(tokens: tensor(tokens), table: tensor(table), output: tensor(y))
+        try backend.embeddingForward(
+          tokens: tensor(tokens), table: tensor(table), output: tensor(y))
       }
       return [try run.compare(y, "y")]
     }

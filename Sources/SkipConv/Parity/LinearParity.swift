@@ -4,8 +4,10 @@ extension ParityTable {
   static func linearShapes(quick: Bool) -> [[Int]] {
     quick
       ? [[3, 17, 6], [64, 256, 50]]
-      : [[1, 1, 1], [3, 17, 6], [1, 256, 2], [64, 5, 50], [64, 256, 2], [64, 256, 50],
-         [7, 130, 33]]
+      : [
+        [1, 1, 1], [3, 17, 6], [1, 256, 2], [64, 5, 50], [64, 256, 2], [64, 256, 50],
+        [7, 130, 33],
+      ]
   }
 
   static func linearCases(quick: Bool) -> [ParityCase] {
@@ -85,7 +87,8 @@ extension ParityTable {
       if let db {
         checks.append(try run.compare(db, "db"))
       }
-      checks.append(try run.bitwiseRepeat(dw, "dw") { try backward(run.device, \.device, .overwrite) })
+      checks.append(
+        try run.bitwiseRepeat(dw, "dw") { try backward(run.device, \.device, .overwrite) })
       if let db {
         checks.append(
           try run.bitwiseRepeat(db, "db") { try backward(run.device, \.device, .overwrite) })

@@ -18,7 +18,8 @@ extension ParityTable {
     let label = shapeLabel("N Y", shape) + (ties ? " ties" : "")
     return ParityCase(op: "softmax_cross_entropy", pass: "forward", shape: label) { run in
       let (batch, classes) = (shape[0], shape[1])
-      let logits = ties
+      let logits =
+        ties
         ? try run.pair(
           shape,
           values: (0..<batch * classes).map { _ in

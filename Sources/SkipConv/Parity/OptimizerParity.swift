@@ -44,7 +44,7 @@ extension ParityTable {
     return cases
   }
 
-  /// A pair holding a clipping scale below 1, or nil when `scaled` is off.
+  /// Makes a pair holding a clipping scale below 1, or returns nil when `scaled` is off.
   static func gradientScale(_ run: ParityRun, scaled: Bool) throws -> ParityRun.Pair? {
     scaled ? try run.pair([1], values: [run.random.nextFloat(in: 0.2..<0.9)]) : nil
   }
@@ -55,8 +55,10 @@ extension ParityTable {
     let variant = decoupled ? "AdamW" : "Adam"
     return ParityCase(op: "adam_update", pass: "step", shape: "\(label) \(variant)") { run in
       let parameter = try run.input(shape)
-      let firstMoment = try run.pair(shape, values: [Float](repeating: 0, count: shape.reduce(1, *)))
-      let secondMoment = try run.pair(shape, values: [Float](repeating: 0, count: shape.reduce(1, *)))
+      let firstMoment = try run.pair(
+        shape, values: [Float](repeating: 0, count: shape.reduce(1, *)))
+      let secondMoment = try run.pair(
+        shape, values: [Float](repeating: 0, count: shape.reduce(1, *)))
       let scale = try gradientScale(run, scaled: setting.scaled)
       for step in 1...setting.steps {
         let gradient = try run.input(shape)
@@ -117,7 +119,7 @@ extension ParityTable {
         }
         try run.onBothBackends { backend, tensor in
           try norm(backend, tensor)
-          // A max norm of 0.5 is below the norm of most lists here; 1e6 is above every norm.
+          // A max norm of 0.5 is below the norm of most lists here, and 1e6 is above every norm.
           try backend.clippingScale(
             normSquared: tensor(normSquared), maxNorm: 0.5, scale: tensor(smallMaxNorm))
           try backend.clippingScale(

@@ -6,7 +6,7 @@ extension ParityRun {
     try body(device, { $0.device })
   }
 
-  /// A pair of int32 tensors of uniform random values in `range`.
+  /// Makes a pair of int32 tensors of uniform random values in `range`.
   public func randomIntegers(_ shape: [Int], in range: Range<Int32>) throws -> Pair {
     let values = (0..<shape.reduce(1, *)).map { _ in Int32.random(in: range, using: &random) }
     return try integers(shape, values: values)
@@ -25,7 +25,7 @@ extension ParityRun {
   }
 }
 
-/// A shape written as letters and sizes, for example `N=64 C=256 L=33`.
+/// Writes a shape as letters and sizes, for example `N=64 C=256 L=33`.
 func shapeLabel(_ names: String, _ sizes: [Int]) -> String {
   zip(names.split(separator: " "), sizes).map { "\($0)=\($1)" }.joined(separator: " ")
 }

@@ -25,7 +25,9 @@ extension ParityTable {
   /// hold their maximum more than once and the first-argmax rule decides.
   static func poolingInput(_ shape: [Int], ties: Bool, _ run: ParityRun) throws -> ParityRun.Pair {
     guard ties else { return try run.input(shape) }
-    let values = (0..<shape.reduce(1, *)).map { _ in Float(Int.random(in: -1...1, using: &run.random)) }
+    let values = (0..<shape.reduce(1, *)).map { _ in
+      Float(Int.random(in: -1...1, using: &run.random))
+    }
     return try run.pair(shape, values: values)
   }
 
@@ -46,7 +48,9 @@ extension ParityTable {
   {
     ParityCase(op: "max_pool", pass: passLabel("backward", mode), shape: label) { run in
       let rows = shape[0] * shape[1]
-      let positions = (0..<rows).map { _ in Int32.random(in: 0..<Int32(shape[2]), using: &run.random) }
+      let positions = (0..<rows).map { _ in
+        Int32.random(in: 0..<Int32(shape[2]), using: &run.random)
+      }
       let argmax = try run.integers([shape[0], shape[1]], values: positions)
       let dy = try run.input([shape[0], shape[1]])
       let dx = try run.gradient(shape, mode: mode)
@@ -83,7 +87,8 @@ extension ParityTable {
       let dy = try run.input([shape[0], shape[1]])
       let dx = try run.gradient(shape, mode: mode)
       try run.onBothBackends { backend, tensor in
-        try backend.meanPoolBackward(outputGradient: tensor(dy), inputGradient: tensor(dx), mode: mode)
+        try backend.meanPoolBackward(
+          outputGradient: tensor(dy), inputGradient: tensor(dx), mode: mode)
       }
       // Compare before the repeat check, which overwrites the device gradient.
       let check = try run.compare(dx, "dx")
