@@ -8,20 +8,47 @@
 // Layouts: values [count] (any shape, flattened), partials [tensors * groups], result and scale
 // [1]. The local size of the partial kernel must be a power of two, and `scratch` must hold one
 // float per work-item of a group.
-// Tuning macros: none. The host chooses the number of groups and the group size.
+// Tuning macro: CONTIGUOUS_CHUNKS (default 0), the order in which work-items visit a tensor.
+// The host chooses the number of groups and the group size.
+
+#ifndef CONTIGUOUS_CHUNKS
+#define CONTIGUOUS_CHUNKS 0
+#endif
 
 // Writes partials[partial_offset + g] = the sum of values[i]^2 over the i that work-group g
-// visits: each work-item strides through the tensor by the global size, then the group adds its
-// work-items' sums in a tree.
+// visits, then adds the group's work-item sums in a tree. With CONTIGUOUS_CHUNKS set, each
+// work-item sums one contiguous chunk of the tensor, which suits CPU caches. Otherwise each
+// work-item strides through the tensor by the global size, so that neighbouring work-items read
+// neighbouring values, as GPUs want.
 __kernel void gradient_norm_squared_partial(__global const float *values, const int count,
                                             __global float *partials, const int partial_offset,
                                             __local float *scratch) {
   const int local_id = get_local_id(0);
-  const size_t stride = get_global_size(0);
   float sum = 0.0f;
+#if CONTIGUOUS_CHUNKS
+  // Chunks are whole float8 vectors, summed in eight lanes that are added at the end.
+  const size_t vectors = ((size_t)count / 8 + get_global_size(0) - 1) / get_global_size(0);
+  const size_t start = get_global_id(0) * vectors * 8;
+  const size_t end = min(start + vectors * 8, (size_t)count / 8 * 8);
+  float8 lanes = (float8)(0.0f);
+  for (size_t i = start; i < end; i += 8) {
+    const float8 v = vload8(0, values + i);
+    lanes = fma(v, v, lanes);
+  }
+  const float4 pairs = lanes.lo + lanes.hi;
+  sum = (pairs.x + pairs.y) + (pairs.z + pairs.w);
+  // The last work-item also sums the elements after the last whole vector.
+  if (get_global_id(0) == get_global_size(0) - 1) {
+    for (size_t i = (size_t)count / 8 * 8; i < (size_t)count; ++i) {
+      sum = fma(values[i], values[i], sum);
+    }
+  }
+#else
+  const size_t stride = get_global_size(0);
   for (size_t i = get_global_id(0); i < (size_t)count; i += stride) {
     sum = fma(values[i], values[i], sum);
   }
+#endif
   scratch[local_id] = sum;
   barrier(CLK_LOCAL_MEM_FENCE);
   for (int width = get_local_size(0) / 2; width > 0; width /= 2) {

@@ -3,7 +3,7 @@ import Foundation
 extension OpenCLBackend {
   /// Work-groups per tensor of `gradientNormSquared`. A fixed count keeps the order of the sum
   /// the same from run to run. 64 groups of up to 256 work-items spread a large tensor over
-  /// many GPU compute units while each tensor leaves only 64 partial sums for the final serial
+  /// many GPU compute units, and each tensor leaves only 64 partial sums for the final serial
   /// pass.
   static let gradientNormGroups = 64
 
@@ -15,17 +15,21 @@ extension OpenCLBackend {
       try checkKernelRange(gradient, op: op)
     }
 
-    // Choose the work-group size and the partial sums buffer: one slot per group per tensor.
+    // Choose the variant, the work-group size and the partial sums buffer, one slot per group
+    // per tensor. Releasing the buffer on return is safe: OpenCL keeps a memory object alive
+    // until the commands queued on it have finished.
     let file = "gradient_norm.cl"
     let partialName = "gradient_norm_squared_partial"
     let groups = Self.gradientNormGroups
-    let local = try workGroupSize(partialName, file: file, preferred: 256)
+    let options = BuildOptions(["CONTIGUOUS_CHUNKS": variants.deviceClass == .cpu ? 1 : 0])
+    let local = try workGroupSize(partialName, file: file, options: options, preferred: 256)
     let partials = try context.makeBuffer(.float32, count: max(gradients.count * groups, 1))
 
     // Enqueue one fixed-shape partial reduction per tensor.
     for (position, gradient) in gradients.enumerated() {
       try context.launch(
-        partialName, file: file, globalSize: [groups * local], localSize: [local],
+        partialName, file: file, options: options, globalSize: [groups * local],
+        localSize: [local],
         arguments: [
           .buffer(try buffer(gradient)), .int(gradient.count), .buffer(partials),
           .int(position * groups), .local(local * MemoryLayout<Float>.size),
@@ -34,7 +38,7 @@ extension OpenCLBackend {
 
     // Enqueue the in-order sum of all partials.
     try context.launch(
-      "gradient_norm_squared_total", file: file, globalSize: [1],
+      "gradient_norm_squared_total", file: file, options: options, globalSize: [1],
       arguments: [.buffer(partials), .int(gradients.count * groups), .buffer(try buffer(result))])
   }
 
