@@ -11,10 +11,12 @@
 #define PASTE_TOKENS(a, b) a##b
 #define EXPAND_AND_PASTE(a, b) PASTE_TOKENS(a, b)
 
-// floatv, intv and uintv are the vector types. vloadv and vstorev load and store one floatv.
+// floatv, intv and uintv are the vector types. vloadv and vstorev load and store one floatv, and
+// convert_intv converts to an intv.
 #define floatv EXPAND_AND_PASTE(float, VECTOR_WIDTH)
 #define intv EXPAND_AND_PASTE(int, VECTOR_WIDTH)
 #define uintv EXPAND_AND_PASTE(uint, VECTOR_WIDTH)
+#define convert_intv EXPAND_AND_PASTE(convert_int, VECTOR_WIDTH)
 #define vloadv EXPAND_AND_PASTE(vload, VECTOR_WIDTH)
 #define vstorev EXPAND_AND_PASTE(vstore, VECTOR_WIDTH)
 

@@ -49,20 +49,22 @@ extension OpenCLBackend {
       arguments: arguments)
   }
 
-  /// Enqueues a 2-D kernel over `globalSize` work-items. A work-group spans up to 16 along the
-  /// first dimension and as many along the second as the kernel's limit allows. Neither side
-  /// exceeds the power of two that covers its global size.
+  /// Enqueues a 2-D or 3-D kernel over `globalSize` work-items. A work-group spans up to 16
+  /// along the first dimension, then as many along each next one as the kernel's limit allows.
+  /// No side exceeds the power of two that covers its global size.
   func launchGrid(
     _ name: String, file: String, options: BuildOptions = BuildOptions(), globalSize: [Int],
     arguments: [KernelArgument]
   ) throws {
-    precondition(globalSize.count == 2, "launchGrid takes a 2-D global size")
     guard globalSize.allSatisfy({ $0 > 0 }) else { return }
     let limit = try workGroupSize(name, file: file, options: options, preferred: 256)
-    let first = min(16, limit, globalSize[0].nextPowerOfTwo)
-    let second = min(limit / first, globalSize[1].nextPowerOfTwo)
+    var localSize: [Int] = []
+    for (dimension, size) in globalSize.enumerated() {
+      let room = limit / localSize.reduce(1, *)
+      localSize.append(min(dimension == 0 ? min(16, room) : room, size.nextPowerOfTwo))
+    }
     try context.launch(
-      name, file: file, options: options, globalSize: globalSize, localSize: [first, second],
+      name, file: file, options: options, globalSize: globalSize, localSize: localSize,
       arguments: arguments)
   }
 

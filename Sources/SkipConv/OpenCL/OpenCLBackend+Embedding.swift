@@ -1,4 +1,11 @@
 extension OpenCLBackend {
+  /// Block sizes of the embedding kernels: 16 positions per forward work-item and 16 columns per
+  /// backward work-item on CPU devices, one of each on GPUs (see `Kernels/embedding.cl`).
+  var embeddingOptions: BuildOptions {
+    let block = variants.deviceClass == .cpu ? 16 : 1
+    return BuildOptions(["POSITIONS_PER_ITEM": block, "WIDTH_PER_ITEM": block])
+  }
+
   public func embeddingForward(tokens: Tensor, table: Tensor, output: Tensor) throws {
     // Validate.
     let op = "embeddingForward"
@@ -6,14 +13,18 @@ extension OpenCLBackend {
     try checkKernelRange(output, table, op: op)
 
     // Bind arguments: sizes as batch, width, length, vocabulary.
+    let (batch, width, length) = (tokens.shape[0], table.shape[1], tokens.shape[1])
     let arguments: [KernelArgument] = [
       .buffer(try buffer(tokens)), .buffer(try buffer(table)), .buffer(try buffer(output)),
-      .int(tokens.shape[0]), .int(table.shape[1]), .int(tokens.shape[1]), .int(table.shape[0]),
+      .int(batch), .int(width), .int(length), .int(table.shape[0]),
     ]
 
-    // Size the grid and enqueue, one work-item per output element.
-    try launchFlat(
-      "embedding_forward", file: "embedding.cl", count: output.count, arguments: arguments)
+    // Size the grid and enqueue, one block of positions of one (n, e) row per work-item.
+    let options = embeddingOptions
+    let block = options.defines["POSITIONS_PER_ITEM"] ?? 1
+    try launchGrid(
+      "embedding_forward", file: "embedding.cl", options: options,
+      globalSize: [(length + block - 1) / block, width, batch], arguments: arguments)
   }
 
   public func embeddingBackward(
@@ -42,10 +53,12 @@ extension OpenCLBackend {
       .int(index.length), .int(tableGradient.shape[0]), .int32(1),
     ]
 
-    // Size the grid and enqueue, one work-item per (e, unique token).
+    // Size the grid and enqueue, one block of columns of one unique token per work-item.
+    let options = embeddingOptions
+    let block = options.defines["WIDTH_PER_ITEM"] ?? 1
     try launchGrid(
-      "embedding_backward", file: "embedding.cl", globalSize: [width, uniqueCount],
-      arguments: arguments)
+      "embedding_backward", file: "embedding.cl", options: options,
+      globalSize: [(width + block - 1) / block, uniqueCount], arguments: arguments)
   }
 
   public func makeEmbeddingGradientIndex(tokens: [Int32], batch: Int, length: Int) throws
@@ -72,6 +85,25 @@ extension OpenCLBackend {
 
   // MARK: Pooling over time
 
+  /// Enqueues a pooling forward kernel, one work-item per (n, c) row.
+  private func launchPoolingForward(
+    _ name: String, rows: Int, arguments: [KernelArgument]
+  ) throws {
+    try launchFlat(
+      name, file: "pooling.cl", options: elementwiseOptions, count: rows, arguments: arguments)
+  }
+
+  /// Enqueues a pooling backward kernel, one work-item per VECTOR_WIDTH positions of a row.
+  private func launchPoolingBackward(
+    _ name: String, rows: Int, length: Int, arguments: [KernelArgument]
+  ) throws {
+    let options = elementwiseOptions
+    let width = options.defines["VECTOR_WIDTH"] ?? 1
+    try launchGrid(
+      name, file: "pooling.cl", options: options,
+      globalSize: [(length + width - 1) / width, rows], arguments: arguments)
+  }
+
   public func maxPoolForward(input: Tensor, output: Tensor, argmax: Tensor) throws {
     // Validate.
     let op = "maxPoolForward"
@@ -84,9 +116,8 @@ extension OpenCLBackend {
       .int(output.count), .int(input.shape[2]),
     ]
 
-    // Size the grid and enqueue, one work-item per (n, c) row.
-    try launchFlat(
-      "max_pool_forward", file: "pooling.cl", count: output.count, arguments: arguments)
+    // Size the grid and enqueue.
+    try launchPoolingForward("max_pool_forward", rows: output.count, arguments: arguments)
   }
 
   public func maxPoolBackward(
@@ -100,15 +131,15 @@ extension OpenCLBackend {
     try checkKernelRange(inputGradient, op: op)
 
     // Bind arguments: sizes as rows (N * C) and length.
+    let (rows, length) = (outputGradient.count, inputGradient.shape[2])
     let arguments: [KernelArgument] = [
       .buffer(try buffer(outputGradient)), .buffer(try buffer(argmax)),
-      .buffer(try buffer(inputGradient)), .int(outputGradient.count), .int(inputGradient.shape[2]),
-      mode.kernelFlag,
+      .buffer(try buffer(inputGradient)), .int(rows), .int(length), mode.kernelFlag,
     ]
 
-    // Size the grid and enqueue, one work-item per input gradient element.
-    try launchFlat(
-      "max_pool_backward", file: "pooling.cl", count: inputGradient.count, arguments: arguments)
+    // Size the grid and enqueue.
+    try launchPoolingBackward(
+      "max_pool_backward", rows: rows, length: length, arguments: arguments)
   }
 
   public func meanPoolForward(input: Tensor, output: Tensor) throws {
@@ -123,9 +154,8 @@ extension OpenCLBackend {
       .int(input.shape[2]),
     ]
 
-    // Size the grid and enqueue, one work-item per (n, c) row.
-    try launchFlat(
-      "mean_pool_forward", file: "pooling.cl", count: output.count, arguments: arguments)
+    // Size the grid and enqueue.
+    try launchPoolingForward("mean_pool_forward", rows: output.count, arguments: arguments)
   }
 
   public func meanPoolBackward(outputGradient: Tensor, inputGradient: Tensor, mode: GradientMode)
@@ -138,13 +168,14 @@ extension OpenCLBackend {
     try checkKernelRange(inputGradient, op: op)
 
     // Bind arguments: sizes as rows (N * C) and length.
+    let (rows, length) = (outputGradient.count, inputGradient.shape[2])
     let arguments: [KernelArgument] = [
-      .buffer(try buffer(outputGradient)), .buffer(try buffer(inputGradient)),
-      .int(outputGradient.count), .int(inputGradient.shape[2]), mode.kernelFlag,
+      .buffer(try buffer(outputGradient)), .buffer(try buffer(inputGradient)), .int(rows),
+      .int(length), mode.kernelFlag,
     ]
 
-    // Size the grid and enqueue, one work-item per input gradient element.
-    try launchFlat(
-      "mean_pool_backward", file: "pooling.cl", count: inputGradient.count, arguments: arguments)
+    // Size the grid and enqueue.
+    try launchPoolingBackward(
+      "mean_pool_backward", rows: rows, length: length, arguments: arguments)
   }
 }
