@@ -84,8 +84,8 @@ extension OpenCLBackend {
       .float32(Float(biasCorrection2Root)),
     ]
 
-    // Size the grid and enqueue, one work-item per element.
-    try launchFlat(
+    // Size the grid and enqueue, VECTOR_WIDTH elements per work-item.
+    try launchElementwise(
       "adam_update", file: "optimizers.cl", count: parameter.count, arguments: arguments)
   }
 
@@ -110,8 +110,8 @@ extension OpenCLBackend {
       .float32(weightDecay),
     ]
 
-    // Size the grid and enqueue, one work-item per element.
-    try launchFlat(
+    // Size the grid and enqueue, VECTOR_WIDTH elements per work-item.
+    try launchElementwise(
       "sgd_update", file: "optimizers.cl", count: parameter.count, arguments: arguments)
   }
 }
