@@ -50,7 +50,7 @@ extension OpenCLBackend {
       .buffer(try buffer(index.uniqueTokens)), .buffer(try buffer(index.offsets)),
       .buffer(try buffer(index.positions)), .buffer(try buffer(outputGradient)),
       .buffer(try buffer(tableGradient)), .int(uniqueCount), .int(index.batch), .int(width),
-      .int(index.length), .int(tableGradient.shape[0]), .int32(1),
+      .int(index.length), .int(tableGradient.shape[0]), mode.kernelFlag,
     ]
 
     // Size the grid and enqueue, one block of columns of one unique token per work-item.
