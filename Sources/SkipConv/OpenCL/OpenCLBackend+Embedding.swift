@@ -1,29 +1,181 @@
 extension OpenCLBackend {
+  /// Block sizes of the embedding kernels: 16 positions per forward work-item and 16 columns per
+  /// backward work-item on CPU devices, one of each on GPUs (see `Kernels/embedding.cl`).
+  var embeddingOptions: BuildOptions {
+    let block = variants.deviceClass == .cpu ? 16 : 1
+    return BuildOptions(["POSITIONS_PER_ITEM": block, "WIDTH_PER_ITEM": block])
+  }
+
   public func embeddingForward(tokens: Tensor, table: Tensor, output: Tensor) throws {
-    throw ShapeError(op: "embeddingForward", "not implemented")
+    // Validate.
+    let op = "embeddingForward"
+    try Validate.embedding(tokens: tokens, table: table, output: output)
+    try checkKernelRange(output, table, op: op)
+
+    // Bind arguments: sizes as batch, width, length, vocabulary.
+    let (batch, width, length) = (tokens.shape[0], table.shape[1], tokens.shape[1])
+    let arguments: [KernelArgument] = [
+      .buffer(try buffer(tokens)), .buffer(try buffer(table)), .buffer(try buffer(output)),
+      .int(batch), .int(width), .int(length), .int(table.shape[0]),
+    ]
+
+    // Size the grid and enqueue, one block of positions of one (n, e) row per work-item.
+    let options = embeddingOptions
+    let block = options.defines["POSITIONS_PER_ITEM"] ?? 1
+    try launchGrid(
+      "embedding_forward", file: "embedding.cl", options: options,
+      globalSize: [(length + block - 1) / block, width, batch], arguments: arguments)
   }
 
-  public func embeddingBackward(index: EmbeddingGradientIndex, outputGradient: Tensor, tableGradient: Tensor, mode: GradientMode) throws {
-    throw ShapeError(op: "embeddingBackward", "not implemented")
+  public func embeddingBackward(
+    index: EmbeddingGradientIndex, outputGradient: Tensor, tableGradient: Tensor,
+    mode: GradientMode
+  ) throws {
+    // Validate.
+    let op = "embeddingBackward"
+    try Validate.embeddingBackward(
+      index: index, outputGradient: outputGradient, tableGradient: tableGradient)
+    try checkKernelRange(outputGradient, tableGradient, op: op)
+
+    // Zero the table gradient when overwriting: the kernel writes only the rows of the batch.
+    if mode == .overwrite {
+      try fill(tableGradient, with: 0)
+    }
+    let uniqueCount = index.uniqueTokens.count
+    guard uniqueCount > 0 else { return }
+
+    // Bind arguments: sizes as unique count, batch, width, length, vocabulary.
+    let width = tableGradient.shape[1]
+    let arguments: [KernelArgument] = [
+      .buffer(try buffer(index.uniqueTokens)), .buffer(try buffer(index.offsets)),
+      .buffer(try buffer(index.positions)), .buffer(try buffer(outputGradient)),
+      .buffer(try buffer(tableGradient)), .int(uniqueCount), .int(index.batch), .int(width),
+      .int(index.length), .int(tableGradient.shape[0]), mode.kernelFlag,
+    ]
+
+    // Size the grid and enqueue, one block of columns of one unique token per work-item.
+    let options = embeddingOptions
+    let block = options.defines["WIDTH_PER_ITEM"] ?? 1
+    try launchGrid(
+      "embedding_backward", file: "embedding.cl", options: options,
+      globalSize: [(width + block - 1) / block, uniqueCount], arguments: arguments)
   }
 
-  public func makeEmbeddingGradientIndex(tokens: [Int32], batch: Int, length: Int) throws -> EmbeddingGradientIndex {
-    throw ShapeError(op: "makeEmbeddingGradientIndex", "not implemented")
+  public func makeEmbeddingGradientIndex(tokens: [Int32], batch: Int, length: Int) throws
+    -> EmbeddingGradientIndex
+  {
+    // Validate.
+    try Validate.embeddingIndex(tokens: tokens, batch: batch, length: length)
+
+    // Group positions by token on the host.
+    let (unique, offsets, positions) = EmbeddingGradientIndex.group(tokens)
+
+    // Upload without waiting: the copies queue ahead of the backward pass that reads them.
+    let uniqueTensor = try makeTensor([unique.count], .int32)
+    let offsetsTensor = try makeTensor([offsets.count], .int32)
+    let positionsTensor = try makeTensor([positions.count], .int32)
+    try uploadAsync(unique, to: uniqueTensor)
+    try uploadAsync(offsets, to: offsetsTensor)
+    try uploadAsync(positions, to: positionsTensor)
+    return EmbeddingGradientIndex(
+      uniqueTokens: uniqueTensor, offsets: offsetsTensor, positions: positionsTensor,
+      batch: batch, length: length, hostUniqueTokens: unique, hostOffsets: offsets,
+      hostPositions: positions)
+  }
+
+  // MARK: Pooling over time
+
+  /// Enqueues a pooling forward kernel, one work-item per (n, c) row.
+  private func launchPoolingForward(
+    _ name: String, rows: Int, arguments: [KernelArgument]
+  ) throws {
+    try launchFlat(
+      name, file: "pooling.cl", options: elementwiseOptions, count: rows, arguments: arguments)
+  }
+
+  /// Enqueues a pooling backward kernel, one work-item per VECTOR_WIDTH positions of a row.
+  private func launchPoolingBackward(
+    _ name: String, rows: Int, length: Int, arguments: [KernelArgument]
+  ) throws {
+    let options = elementwiseOptions
+    let width = options.defines["VECTOR_WIDTH"] ?? 1
+    try launchGrid(
+      name, file: "pooling.cl", options: options,
+      globalSize: [(length + width - 1) / width, rows], arguments: arguments)
   }
 
   public func maxPoolForward(input: Tensor, output: Tensor, argmax: Tensor) throws {
-    throw ShapeError(op: "maxPoolForward", "not implemented")
+    // Validate.
+    let op = "maxPoolForward"
+    try Validate.maxPoolForward(input: input, output: output, argmax: argmax)
+    try checkKernelRange(input, op: op)
+
+    // Bind arguments: sizes as rows (N * C) and length.
+    let arguments: [KernelArgument] = [
+      .buffer(try buffer(input)), .buffer(try buffer(output)), .buffer(try buffer(argmax)),
+      .int(output.count), .int(input.shape[2]),
+    ]
+
+    // Size the grid and enqueue.
+    try launchPoolingForward("max_pool_forward", rows: output.count, arguments: arguments)
   }
 
-  public func maxPoolBackward(outputGradient: Tensor, argmax: Tensor, inputGradient: Tensor, mode: GradientMode) throws {
-    throw ShapeError(op: "maxPoolBackward", "not implemented")
+  public func maxPoolBackward(
+    outputGradient: Tensor, argmax: Tensor, inputGradient: Tensor, mode: GradientMode
+  ) throws {
+    // Validate.
+    let op = "maxPoolBackward"
+    try Validate.poolingBackward(
+      outputGradient: outputGradient, inputGradient: inputGradient, op: op)
+    try expectShape(argmax, outputGradient.shape, "argmax", op: op, type: .int32)
+    try checkKernelRange(inputGradient, op: op)
+
+    // Bind arguments: sizes as rows (N * C) and length.
+    let (rows, length) = (outputGradient.count, inputGradient.shape[2])
+    let arguments: [KernelArgument] = [
+      .buffer(try buffer(outputGradient)), .buffer(try buffer(argmax)),
+      .buffer(try buffer(inputGradient)), .int(rows), .int(length), mode.kernelFlag,
+    ]
+
+    // Size the grid and enqueue.
+    try launchPoolingBackward(
+      "max_pool_backward", rows: rows, length: length, arguments: arguments)
   }
 
   public func meanPoolForward(input: Tensor, output: Tensor) throws {
-    throw ShapeError(op: "meanPoolForward", "not implemented")
+    // Validate.
+    let op = "meanPoolForward"
+    try Validate.pooling(input: input, output: output, op: op)
+    try checkKernelRange(input, op: op)
+
+    // Bind arguments: sizes as rows (N * C) and length.
+    let arguments: [KernelArgument] = [
+      .buffer(try buffer(input)), .buffer(try buffer(output)), .int(output.count),
+      .int(input.shape[2]),
+    ]
+
+    // Size the grid and enqueue.
+    try launchPoolingForward("mean_pool_forward", rows: output.count, arguments: arguments)
   }
 
-  public func meanPoolBackward(outputGradient: Tensor, inputGradient: Tensor, mode: GradientMode) throws {
-    throw ShapeError(op: "meanPoolBackward", "not implemented")
+  public func meanPoolBackward(outputGradient: Tensor, inputGradient: Tensor, mode: GradientMode)
+    throws
+  {
+    // Validate.
+    let op = "meanPoolBackward"
+    try Validate.poolingBackward(
+      outputGradient: outputGradient, inputGradient: inputGradient, op: op)
+    try checkKernelRange(inputGradient, op: op)
+
+    // Bind arguments: sizes as rows (N * C) and length.
+    let (rows, length) = (outputGradient.count, inputGradient.shape[2])
+    let arguments: [KernelArgument] = [
+      .buffer(try buffer(outputGradient)), .buffer(try buffer(inputGradient)), .int(rows),
+      .int(length), mode.kernelFlag,
+    ]
+
+    // Size the grid and enqueue.
+    try launchPoolingBackward(
+      "mean_pool_backward", rows: rows, length: length, arguments: arguments)
   }
 }

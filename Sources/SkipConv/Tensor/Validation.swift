@@ -116,3 +116,20 @@ enum Validate {
     }
   }
 }
+
+extension Validate {
+  /// Checks that `tokens` form a `[batch, length]` batch of ids that are not negative, as the
+  /// reference backend does when it builds the same index.
+  static func embeddingIndex(tokens: [Int32], batch: Int, length: Int) throws {
+    let op = "makeEmbeddingGradientIndex"
+    guard batch >= 0, length >= 0, tokens.count == batch * length else {
+      throw ShapeError(
+        op: op, "\(tokens.count) tokens given for batch \(batch) and length \(length)")
+    }
+    if let position = tokens.firstIndex(where: { $0 < 0 }) {
+      throw ShapeError(
+        op: op,
+        "token id \(tokens[position]) at position \(position) is negative; ids must be in [0, V)")
+    }
+  }
+}
