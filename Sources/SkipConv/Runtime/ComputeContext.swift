@@ -18,7 +18,12 @@ public final class ComputeContext: @unchecked Sendable {
 
   public var info: DeviceInfo { device.info }
 
-  public init(device: OpenCLDevice) throws {
+  /// How many programs this context built from source or loaded from the binary cache.
+  public var programStatistics: ProgramBuildStatistics { programs.statistics }
+
+  /// Opens a context on `device`; compiled programs are cached in `binaryCache` (by default the
+  /// folder that `ProgramBinaryCache.fromEnvironment` names).
+  public init(device: OpenCLDevice, binaryCache: ProgramBinaryCache = .fromEnvironment()) throws {
     self.device = device
     var deviceID: cl_device_id? = device.deviceID
     let context = try checkedCreate("clCreateContext") { status in
@@ -34,7 +39,7 @@ public final class ComputeContext: @unchecked Sendable {
       clReleaseContext(context)
       throw error
     }
-    programs = ProgramCache(context: context, device: device)
+    programs = ProgramCache(context: context, device: device, binaryCache: binaryCache)
   }
 
   /// Opens a context on the device chosen by `selector`, `SKIPCONV_DEVICE` or the default rule.

@@ -34,10 +34,13 @@ final class ProgramCache {
   private var kernels: [KernelKey: cl_kernel] = [:]
   /// Overrides of embedded sources, for tests and kernel development.
   var sourceOverrides: [String: String] = [:]
+  let binaryCache: ProgramBinaryCache
+  private(set) var statistics = ProgramBuildStatistics()
 
-  init(context: cl_context, device: OpenCLDevice) {
+  init(context: cl_context, device: OpenCLDevice, binaryCache: ProgramBinaryCache) {
     self.context = context
     self.device = device
+    self.binaryCache = binaryCache
   }
 
   /// Returns the kernel `name` from `file` built with `options`, building the program on first use.
@@ -60,14 +63,36 @@ final class ProgramCache {
       return program
     }
     let source = try resolvedSource(key.file)
+    let options = key.options.description
+    let cacheKey = binaryCache.key(source: source, options: options, device: device.info)
+    let start = DispatchTime.now().uptimeNanoseconds
+    defer {
+      statistics.buildSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    }
+    if let binary = binaryCache.load(cacheKey), let program = buildFromBinary(binary, options) {
+      statistics.loadedFromCache += 1
+      programs[key] = program
+      return program
+    }
+    let program = try buildFromSource(source, file: key.file, options: options)
+    statistics.builtFromSource += 1
+    if let binary = try? programBinary(program) {
+      binaryCache.store(cacheKey, binary)
+    }
+    programs[key] = program
+    return program
+  }
+
+  private func buildFromSource(_ source: String, file: String, options: String) throws
+    -> cl_program
+  {
     let program = try source.withCString { text in
       var pointer: UnsafePointer<CChar>? = text
-      return try checkedCreate("clCreateProgramWithSource(\(key.file))") { status in
+      return try checkedCreate("clCreateProgramWithSource(\(file))") { status in
         clCreateProgramWithSource(context, 1, &pointer, nil, status)
       }
     }
     var deviceID: cl_device_id? = device.deviceID
-    let options = key.options.description
     let status = clBuildProgram(program, 1, &deviceID, options, nil, nil)
     if status != CL_SUCCESS {
       let log = (try? buildLog(program)) ?? "(no build log)"
@@ -76,11 +101,32 @@ final class ProgramCache {
         || status == CL_INVALID_BUILD_OPTIONS
       {
         throw OpenCLError.buildFailed(
-          file: key.file, options: options, device: device.info.name, log: log)
+          file: file, options: options, device: device.info.name, log: log)
       }
-      try checkCL(status, "clBuildProgram(\(key.file))")
+      try checkCL(status, "clBuildProgram(\(file))")
     }
-    programs[key] = program
+    return program
+  }
+
+  /// Loads a cached binary; returns nil when the driver rejects it, so the caller builds from source.
+  private func buildFromBinary(_ binary: [UInt8], _ options: String) -> cl_program? {
+    var deviceID: cl_device_id? = device.deviceID
+    var binaryStatus: cl_int = CL_SUCCESS
+    var status: cl_int = CL_SUCCESS
+    let program = binary.withUnsafeBufferPointer { buffer -> cl_program? in
+      var pointer: UnsafePointer<UInt8>? = buffer.baseAddress
+      var length = buffer.count
+      return clCreateProgramWithBinary(
+        context, 1, &deviceID, &length, &pointer, &binaryStatus, &status)
+    }
+    guard let program, status == CL_SUCCESS, binaryStatus == CL_SUCCESS else {
+      if let program { clReleaseProgram(program) }
+      return nil
+    }
+    guard clBuildProgram(program, 1, &deviceID, options, nil, nil) == CL_SUCCESS else {
+      clReleaseProgram(program)
+      return nil
+    }
     return program
   }
 
