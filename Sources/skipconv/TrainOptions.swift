@@ -14,6 +14,7 @@ let modelOptions: [OptionSpec] = [
   .value("dilation", "D", help: "Convolution dilation (default 1)."),
   .value("pooling", "P", help: "Pooling over time.", choices: ["max", "mean"]),
   .value("dropout", "P", help: "Dropout before the classifier, in [0, 1) (default 0.5)."),
+  .value("embedding-dropout", "P", help: "Dropout on the embedded tokens, in [0, 1) (default 0)."),
   .value("tokenization", "T", help: "Word or character tokens.", choices: ["word", "character"]),
   .value("max-length", "L", help: "Tokens kept per text (default 64)."),
   .value("min-count", "N", help: "Word vocabulary: minimum training count of a token (default 1)."),
@@ -23,7 +24,7 @@ let modelOptions: [OptionSpec] = [
 /// The configuration file's keys, so that a misspelt key is an error instead of being ignored.
 let configurationKeys: Set<String> = [
   "block_type", "embedding_dim", "channels", "depth", "stages", "kernel_size", "dilation",
-  "pooling", "dropout", "tokenization", "max_length", "min_count", "max_vocabulary",
+  "pooling", "dropout", "embedding_dropout", "tokenization", "max_length", "min_count", "max_vocabulary",
 ]
 
 /// Reads `--config` (if any) on top of `base`, then applies the explicit model options.
@@ -51,6 +52,9 @@ func modelConfiguration(_ arguments: ParsedArguments, base: ModelConfiguration) 
   }
   if let value = try arguments.double("dropout", in: 0...0.99) {
     configuration.dropout = Float(value)
+  }
+  if let value = try arguments.double("embedding-dropout", in: 0...0.99) {
+    configuration.embeddingDropout = Float(value)
   }
   if let value = arguments.string("tokenization") {
     configuration.tokenization = ModelConfiguration.Tokenization(rawValue: value)!

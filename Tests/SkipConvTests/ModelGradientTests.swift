@@ -100,6 +100,7 @@ final class ModelGradientTests: XCTestCase {
     configuration.depth = 2
     configuration.stages = 2
     configuration.dropout = 0.25
+    configuration.embeddingDropout = 0.2
     return configuration
   }
 

@@ -5,8 +5,13 @@ final class EmbeddingLayer {
   private let backend: Backend
   private let workspace: Workspace
 
-  init(vocabularySize: Int, dimension: Int, backend: Backend) throws {
+  /// Dropout probability on the output; 0 turns it off.
+  let dropout: Float
+  private var dropoutSeed: UInt32?
+
+  init(vocabularySize: Int, dimension: Int, dropout: Float, backend: Backend) throws {
     self.backend = backend
+    self.dropout = dropout
     workspace = Workspace(backend: backend)
     table = try Parameter(
       name: "embedding.weight", shape: [vocabularySize, dimension], backend: backend)
@@ -14,16 +19,29 @@ final class EmbeddingLayer {
 
   var dimension: Int { table.shape[1] }
 
-  func forward(_ tokens: Tensor) throws -> Tensor {
-    let y = try workspace.tensor("y", [tokens.shape[0], dimension, tokens.shape[1]])
+  /// Gathers the rows of `tokens`; with `dropoutSeed` (training) also applies dropout.
+  func forward(_ tokens: Tensor, dropoutSeed: UInt32?) throws -> Tensor {
+    let shape = [tokens.shape[0], dimension, tokens.shape[1]]
+    let y = try workspace.tensor("y", shape)
     try backend.embeddingForward(tokens: tokens, table: table.value, output: y)
-    return y
+    self.dropoutSeed = dropout > 0 ? dropoutSeed : nil
+    guard let dropoutSeed = self.dropoutSeed else { return y }
+    let dropped = try workspace.tensor("dropped", shape)
+    try backend.dropoutForward(input: y, output: dropped, probability: dropout, seed: dropoutSeed)
+    return dropped
   }
 
   /// Overwrites the table gradient from `dy [N, E, L]`, grouped by `index`.
   func backward(_ dy: Tensor, index: EmbeddingGradientIndex) throws {
+    var gradient = dy
+    if let dropoutSeed {
+      gradient = try workspace.tensor("dy", dy.shape)
+      try backend.dropoutBackward(
+        outputGradient: dy, inputGradient: gradient, probability: dropout, seed: dropoutSeed,
+        mode: .overwrite)
+    }
     try backend.embeddingBackward(
-      index: index, outputGradient: dy, tableGradient: table.gradient, mode: .overwrite)
+      index: index, outputGradient: gradient, tableGradient: table.gradient, mode: .overwrite)
   }
 }
 

@@ -30,6 +30,9 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
   public var pooling: Pooling = .max
   /// Dropout probability before the classifier.
   public var dropout: Float = 0.5
+  /// Dropout probability on the embedded tokens `[N, E, L]`, which regularises the embedding
+  /// table, by far the largest parameter of a word-level model.
+  public var embeddingDropout: Float = 0
   public var tokenization: Tokenization = .word
   /// Token sequences are truncated to this length.
   public var maxLength = 64
@@ -59,6 +62,10 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     guard (0..<1).contains(dropout) else {
       throw ConfigurationError(field: "dropout", message: "must be in [0, 1), got \(dropout)")
     }
+    guard (0..<1).contains(embeddingDropout) else {
+      throw ConfigurationError(
+        field: "embeddingDropout", message: "must be in [0, 1), got \(embeddingDropout)")
+    }
     guard maxVocabulary >= 3 else {
       throw ConfigurationError(
         field: "maxVocabulary", message: "must be at least 3 (padding, unknown and one token)")
@@ -68,6 +75,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
   private enum CodingKeys: String, CodingKey {
     case blockType = "block_type", embeddingDimension = "embedding_dim", channels, depth, stages
     case kernelSize = "kernel_size", dilation, pooling, dropout, tokenization
+    case embeddingDropout = "embedding_dropout"
     case maxLength = "max_length", minCount = "min_count", maxVocabulary = "max_vocabulary"
   }
 
@@ -87,6 +95,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     dilation = try value(.dilation, defaults.dilation)
     pooling = try value(.pooling, defaults.pooling)
     dropout = try value(.dropout, defaults.dropout)
+    embeddingDropout = try value(.embeddingDropout, defaults.embeddingDropout)
     tokenization = try value(.tokenization, defaults.tokenization)
     maxLength = try value(.maxLength, defaults.maxLength)
     minCount = try value(.minCount, defaults.minCount)

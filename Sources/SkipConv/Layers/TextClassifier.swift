@@ -29,7 +29,7 @@ public final class TextClassifier {
     workspace = Workspace(backend: backend)
     embedding = try EmbeddingLayer(
       vocabularySize: vocabularySize, dimension: configuration.embeddingDimension,
-      backend: backend)
+      dropout: configuration.embeddingDropout, backend: backend)
     blocks = try Self.makeBlocks(configuration, backend: backend)
     head = try ClassifierHead(
       channels: configuration.outputChannels, classCount: classCount,
@@ -88,7 +88,8 @@ public final class TextClassifier {
 
   /// Returns logits `[N, Y]` for tokens `[N, L]`; `dropoutSeed` turns on dropout (training).
   public func forward(tokens: Tensor, dropoutSeed: UInt32? = nil) throws -> Tensor {
-    var x = try embedding.forward(tokens)
+    // The embedding's mask must differ from the classifier's, so its seed is hashed once more.
+    var x = try embedding.forward(tokens, dropoutSeed: dropoutSeed.map { lowbias32(~$0) })
     blockInputs = []
     for block in blocks {
       blockInputs.append(x)
