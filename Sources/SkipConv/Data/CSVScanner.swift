@@ -70,6 +70,7 @@ struct CSVScanner {
         position += 1
         if position == bytes.count {
           fields.append("")
+          break
         }
       }
       skipLineEnd()
