@@ -53,7 +53,8 @@ final class ReliabilityDataTests: XCTestCase {
     XCTAssertEqual(result.examples.map(\.line), [1, 4])
     XCTAssertEqual(result.report.rowsRead, 3)
     XCTAssertEqual(result.report.rowsSkipped, [.malformedRow: 1])
-    XCTAssertTrue(result.report.summary.contains("1 skipped (malformedRow 1)"), result.report.summary)
+    let summary = result.report.summary
+    XCTAssertTrue(summary.contains("1 skipped (malformedRow 1)"), summary)
   }
 
   /// Text after a closing quote on the same line stays a lenient reading, not an error.
