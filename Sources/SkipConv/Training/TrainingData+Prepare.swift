@@ -45,28 +45,27 @@ extension TrainingJob {
 
     // Rows with a label outside the classes (those of the training file, or of the checkpoint
     // when resuming) cannot be scored. With skipInvalid they are dropped here and counted in the
-    // report of their file. Otherwise the first one raises an error naming its file and line.
-    func encode(_ examples: [LabelledExample]) throws -> EncodedDataset {
-      guard options.readOptions.skipInvalid else {
-        return try encoder.encode(examples, labels: labels)
-      }
-      let kept = examples.filter { labels.classID(of: $0.label) != nil }
-      let dropped = Dictionary(grouping: examples.filter { labels.classID(of: $0.label) == nil }) {
-        $0.sourceFile
-      }
-      for (file, rows) in dropped {
-        if let index = splits.reports.firstIndex(where: { $0.file == file }) {
-          splits.reports[index].skipUsedRows(rows.count, reason: .unknownLabel)
+    // report of their file. Otherwise encoding raises an error naming the first one's file and
+    // line.
+    if options.readOptions.skipInvalid {
+      func keepKnown(_ examples: [LabelledExample]) -> [LabelledExample] {
+        let dropped = examples.filter { labels.classID(of: $0.label) == nil }
+        for (file, rows) in Dictionary(grouping: dropped, by: \.sourceFile) {
+          if let index = splits.reports.firstIndex(where: { $0.file == file }) {
+            splits.reports[index].skipUsedRows(rows.count, reason: .unknownLabel)
+          }
         }
+        return dropped.isEmpty ? examples : examples.filter { labels.classID(of: $0.label) != nil }
       }
-      return try encoder.encode(kept, labels: labels)
+      splits.train = keepKnown(splits.train)
+      splits.validation = keepKnown(splits.validation)
+      splits.test = splits.test.map(keepKnown)
     }
-    let train = try encode(splits.train)
-    let validation = try encode(splits.validation)
-    let test = try splits.test.map(encode)
     return PreparedData(
-      splits: splits, encoder: encoder, labels: labels, train: train, validation: validation,
-      test: test)
+      splits: splits, encoder: encoder, labels: labels,
+      train: try encoder.encode(splits.train, labels: labels),
+      validation: try encoder.encode(splits.validation, labels: labels),
+      test: try splits.test.map { try encoder.encode($0, labels: labels) })
   }
 
   /// The tokenizer of a model configuration: lower-cased words, or the characters of the
