@@ -3,9 +3,9 @@ import XCTest
 
 @testable import SkipConv
 
-/// Bad and awkward data files through `skipconv train --train FILE`: an error names the file,
-/// the line and what was expected; `--skip-invalid` skips and counts the row; a valid file keeps
-/// every row.
+/// Bad and awkward data files through `skipconv train --train FILE`. An error names the file,
+/// the line and what was expected, and `--skip-invalid` skips and counts the row. A valid file
+/// keeps every row.
 final class ReliabilityDataCommandTests: XCTestCase {
   /// 40 valid AG News style rows (classes 1 and 2, title and description), one per line.
   private func validRows() -> [String] {
