@@ -17,8 +17,8 @@ final class ReliabilityKillTests: XCTestCase {
     return try folder.write("train.tsv", rows.joined(separator: "\n") + "\n")
   }
 
-  /// The training command; a constant learning rate makes the weights after epoch `e` the same
-  /// whatever `--epochs` is, so that a shorter run can reproduce a killed run's checkpoint.
+  /// Returns the training command. Its constant learning rate makes the weights after epoch `e`
+  /// the same whatever `--epochs` is, so a shorter run can reproduce a killed run's checkpoint.
   private func trainArguments(_ train: URL, output: URL, epochs: Int) -> [String] {
     ["train", "--train", train.path, "--out", output.path, "--embedding-dim", "96",
       "--channels", "4", "--depth", "1", "--max-length", "8", "--batch-size", "64",
@@ -115,8 +115,8 @@ final class ReliabilityKillTests: XCTestCase {
     }
   }
 
-  /// A second run on a folder in use refuses with status 6, naming the folder and the first
-  /// run's process, and writes nothing; once the first run is gone, the folder is free again.
+  /// A second run on a folder in use exits with status 6, naming the folder and the first run's
+  /// process, and writes nothing. Once the first run is gone, the folder is free again.
   func testSecondRunOnSameFolderIsRejected() throws {
     let folder = try TemporaryFolder()
     let train = try writeColourFile(folder, "train.tsv", count: 40)
