@@ -103,16 +103,14 @@ final class ReliabilityDataCommandTests: XCTestCase {
     let result = try runSkipConv(
       ["train", "--train", train.path, "--test", test.path, "--out", output] + tinyModelOptions)
     XCTAssertEqual(result.status, 4, result.stderr)
-    XCTAssertTrue(
-      result.stderr.contains("\(test.path):2: label '2' is not a known class, expected one of 0, 1"),
-      result.stderr)
+    let expected = "\(test.path):2: label '2' is not a known class, expected one of 0, 1"
+    XCTAssertTrue(result.stderr.contains(expected), result.stderr)
     let skipping = try runSkipConv(
       ["train", "--train", train.path, "--test", test.path, "--out", output, "--skip-invalid"]
         + tinyModelOptions)
     XCTAssertEqual(skipping.status, 0, skipping.stderr)
-    XCTAssertTrue(
-      skipping.stderr.contains("\(test.path) (tsv): 3 rows read, 2 used, 1 skipped (unknownLabel 1)"),
-      skipping.stderr)
+    let summary = "\(test.path) (tsv): 3 rows read, 2 used, 1 skipped (unknownLabel 1)"
+    XCTAssertTrue(skipping.stderr.contains(summary), skipping.stderr)
     XCTAssertTrue(skipping.stderr.contains(", 2 test;"), skipping.stderr)
   }
 
