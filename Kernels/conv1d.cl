@@ -478,6 +478,17 @@ __kernel __attribute__((reqd_work_group_size(GROUP_N, GROUP_M, 1))) void conv1d_
   const int taps = inputChannels * kernelSize;
   const int columns = batch * outputLength;
 
+  // Each B load reads the same column (n, t) in every slice, so its sample and first padded
+  // position are worked out once; a negative sample marks a column past the end.
+  int sample[B_LOADS];
+  int start[B_LOADS];
+#pragma unroll
+  for (int l = 0; l < B_LOADS; ++l) {
+    const int column = columnBase + (localIndex + l * GROUP_SIZE) % TILE_N;
+    sample[l] = column < columns ? column / outputLength : -1;
+    start[l] = (column - sample[l] * outputLength) * stride - padLeft;
+  }
+
   float sum[WORK_M][WORK_N];
   conv1d_tile_clear(sum);
   for (int k0 = 0; k0 < taps; k0 += TILE_K) {
@@ -493,20 +504,15 @@ __kernel __attribute__((reqd_work_group_size(GROUP_N, GROUP_M, 1))) void conv1d_
 #pragma unroll
     for (int l = 0; l < B_LOADS; ++l) {
       const int e = localIndex + l * GROUP_SIZE;
-      const int nn = e % TILE_N;
       const int kk = e / TILE_N;
-      const int column = columnBase + nn;
       const int tap = k0 + kk;
       float value = 0.0f;
-      if (column < columns && tap < taps) {
-        const int n = column / outputLength;
-        const int t = column - n * outputLength;
+      if (sample[l] >= 0 && tap < taps) {
         const int c = tap / kernelSize;
-        const int k = tap - c * kernelSize;
-        value = conv1d_input_at(input, n, c, t * stride + k * dilation - padLeft, inputChannels,
-                                inputLength);
+        const int p = start[l] + (tap - c * kernelSize) * dilation;
+        value = conv1d_input_at(input, sample[l], c, p, inputChannels, inputLength);
       }
-      b[kk][nn] = value;
+      b[kk][e % TILE_N] = value;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     conv1d_tile_multiply(a, b, sum, lx, ly);
@@ -554,6 +560,17 @@ conv1d_backward_input_tiled(__global const float *restrict outputGradient,
   const int taps = outputChannels * kernelSize;
   const int columns = batch * inputLength;
 
+  // Each B load reads the same column (n, l) in every slice, so its sample and padded position
+  // are worked out once; a negative sample marks a column past the end.
+  int sample[B_LOADS];
+  int start[B_LOADS];
+#pragma unroll
+  for (int l = 0; l < B_LOADS; ++l) {
+    const int column = columnBase + (localIndex + l * GROUP_SIZE) % TILE_N;
+    sample[l] = column < columns ? column / inputLength : -1;
+    start[l] = column - sample[l] * inputLength + padLeft;
+  }
+
   float sum[WORK_M][WORK_N];
   conv1d_tile_clear(sum);
   for (int k0 = 0; k0 < taps; k0 += TILE_K) {
@@ -575,22 +592,18 @@ conv1d_backward_input_tiled(__global const float *restrict outputGradient,
 #pragma unroll
     for (int l = 0; l < B_LOADS; ++l) {
       const int e = localIndex + l * GROUP_SIZE;
-      const int nn = e % TILE_N;
       const int kk = e / TILE_N;
-      const int column = columnBase + nn;
       const int tap = k0 + kk;
       float value = 0.0f;
-      if (column < columns && tap < taps) {
-        const int n = column / inputLength;
-        const int position = column - n * inputLength;
+      if (sample[l] >= 0 && tap < taps) {
         const int o = tap / kernelSize;
-        const int k = tap - o * kernelSize;
-        const int p = position + padLeft - k * dilation;
+        const int p = start[l] - (tap - o * kernelSize) * dilation;
         if (p >= 0 && p % stride == 0 && p / stride < outputLength) {
-          value = outputGradient[((size_t)n * outputChannels + o) * outputLength + p / stride];
+          value = outputGradient[((size_t)sample[l] * outputChannels + o) * outputLength
+                                 + p / stride];
         }
       }
-      b[kk][nn] = value;
+      b[kk][e % TILE_N] = value;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     conv1d_tile_multiply(a, b, sum, lx, ly);
