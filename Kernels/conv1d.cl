@@ -75,58 +75,69 @@
 // crops). With stride > 1 each phase r holds every stride-th padded position, so a strided
 // convolution reads it with unit stride; upsample > 1 inserts zeros between inputs, which turns
 // a strided transposed convolution into a unit-stride one.
+// One work-item writes 8 consecutive positions. Global size: (ceil(rowLength / 8), rows * phases).
+float conv1d_padded_value(__global const float *restrict src, const int phaseRow, const int j,
+                          const int srcLength, const int phases, const int stride,
+                          const int offset, const int upsample) {
+  const int row = phaseRow / phases;
+  const int p = j * stride + (phaseRow - row * phases) - offset;
+  return p >= 0 && p % upsample == 0 && p / upsample < srcLength
+             ? src[(size_t)row * srcLength + p / upsample]
+             : 0.0f;
+}
+
 __kernel void conv1d_pad_input(__global const float *restrict src, __global float *restrict dst,
                                const int rows, const int srcLength, const int rowLength,
                                const int phases, const int stride, const int offset,
                                const int upsample) {
-  const int j = get_global_id(0);
+  const int j0 = get_global_id(0) * 8;
   const int phaseRow = get_global_id(1);
-  if (j >= rowLength || phaseRow >= rows * phases) {
+  if (j0 >= rowLength || phaseRow >= rows * phases) {
     return;
   }
-  float value = 0.0f;
-  if (phases == 1 && stride == 1 && upsample == 1) {
-    // The common case, a shifted copy, without integer division.
-    const int p = j - offset;
-    if (p >= 0 && p < srcLength) {
-      value = src[(size_t)phaseRow * srcLength + p];
-    }
+  __global float *out = dst + (size_t)phaseRow * rowLength + j0;
+  const int p0 = j0 - offset;
+  if (stride == 1 && upsample == 1 && j0 + 8 <= rowLength && p0 >= 0 && p0 + 8 <= srcLength) {
+    // A run inside the source row: a shifted vector copy.
+    vstore8(vload8(0, src + (size_t)phaseRow * srcLength + p0), 0, out);
   } else {
-    const int row = phaseRow / phases;
-    const int p = j * stride + (phaseRow - row * phases) - offset;
-    if (p >= 0 && p % upsample == 0 && p / upsample < srcLength) {
-      value = src[(size_t)row * srcLength + p / upsample];
+    for (int e = 0; e < 8 && j0 + e < rowLength; ++e) {
+      out[e] = conv1d_padded_value(src, phaseRow, j0 + e, srcLength, phases, stride, offset,
+                                   upsample);
     }
   }
-  dst[(size_t)phaseRow * rowLength + j] = value;
 }
 
-// Packs w [Cout, Cin, K] for conv1d_forward_blocked as [K][rows][columns], with columns padded to
-// `paddedColumns` with zeros so that a block of output channels never needs a bounds check.
-// Forward (flip = 0): rows are Cin, columns are Cout, packed[k][c][o] = w[o][c][k].
-// Backward input (flip = 1): the transposed convolution has Cout inputs and Cin outputs and the
-// reversed kernel, so rows are Cout, columns are Cin, packed[k][o][c] = w[o][c][K - 1 - k].
+// Packs w [Cout, Cin, K] for conv1d_forward_blocked as [blocks][K][rows][BLOCK], BLOCK =
+// CONV1D_BLOCK_CHANNELS, so the weights of one block of output channels form one contiguous
+// stream; the columns of the last block past the weight's own are zero, so a block never needs a
+// bounds check. Forward (flip = 0): rows are Cin and columns are Cout, holding w[o][c][k].
+// Backward input (flip = 1): the transposed convolution has Cout inputs, Cin outputs and the
+// reversed kernel, so rows are Cout and columns are Cin, holding w[o][c][K - 1 - k].
+// One work-item writes the K x BLOCK values of one row and block. Global size: (rows, blocks).
 __kernel void conv1d_pack_weight(__global const float *restrict weight,
                                  __global float *restrict packed, const int outputChannels,
-                                 const int inputChannels, const int kernelSize,
-                                 const int paddedColumns, const int flip) {
-  const int column = get_global_id(0);
-  const int tapRow = get_global_id(1);
+                                 const int inputChannels, const int kernelSize, const int blocks,
+                                 const int flip) {
+  const int row = get_global_id(0);
+  const int block = get_global_id(1);
   const int rows = flip ? outputChannels : inputChannels;
   const int columns = flip ? inputChannels : outputChannels;
-  if (column >= paddedColumns || tapRow >= kernelSize * rows) {
+  if (row >= rows || block >= blocks) {
     return;
   }
-  const int k = tapRow / rows;
-  const int row = tapRow - k * rows;
-  float value = 0.0f;
-  if (column < columns) {
-    const int o = flip ? row : column;
-    const int c = flip ? column : row;
-    const int tap = flip ? kernelSize - 1 - k : k;
-    value = weight[((size_t)o * inputChannels + c) * kernelSize + tap];
+  for (int k = 0; k < kernelSize; ++k) {
+    const int packedTap = flip ? kernelSize - 1 - k : k;
+    __global float *out =
+        packed + (((size_t)block * kernelSize + packedTap) * rows + row) * CONV1D_BLOCK_CHANNELS;
+    for (int lane = 0; lane < CONV1D_BLOCK_CHANNELS; ++lane) {
+      const int column = block * CONV1D_BLOCK_CHANNELS + lane;
+      const int o = flip ? row : column;
+      const int c = flip ? column : row;
+      out[lane] = column < columns ? weight[((size_t)o * inputChannels + c) * kernelSize + k]
+                                   : 0.0f;
+    }
   }
-  packed[(size_t)tapRow * paddedColumns + column] = value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -138,15 +149,15 @@ __kernel void conv1d_pack_weight(__global const float *restrict weight,
 // sample. `input` is [N][Cin * phases][rowLength] from conv1d_pad_input, with phase r of row c
 // holding padded positions j * stride + r, so output t and tap k read phase (k*d) % stride at
 // t + (k*d) / stride; rowLength must cover tilesPerRow * BLOCK_WIDTH + (d*(K-1)) / stride.
-// `weight` is [K][Cin][paddedOutputChannels] from conv1d_pack_weight. `bias` is read only when
-// hasBias is set. Global size: (N * tilesPerRow, paddedOutputChannels / CONV1D_BLOCK_CHANNELS).
+// `weight` is [ceil(Cout / CONV1D_BLOCK_CHANNELS)][K][Cin][CONV1D_BLOCK_CHANNELS] from
+// conv1d_pack_weight. `bias` is read only when hasBias is set.
+// Global size: (N * tilesPerRow, ceil(Cout / CONV1D_BLOCK_CHANNELS)).
 __kernel void conv1d_forward_blocked(
     __global const float *restrict input, __global const float *restrict weight,
     __global const float *restrict bias, __global float *restrict output, const int batch,
-    const int inputChannels, const int outputChannels, const int paddedOutputChannels,
-    const int kernelSize, const int dilation, const int stride, const int phases,
-    const int rowLength, const int outputLength, const int tilesPerRow, const int hasBias,
-    const int applyRelu, const int accumulate) {
+    const int inputChannels, const int outputChannels, const int kernelSize, const int dilation,
+    const int stride, const int phases, const int rowLength, const int outputLength,
+    const int tilesPerRow, const int hasBias, const int applyRelu, const int accumulate) {
   const int tile = get_global_id(0);
   const int channelBlock = get_global_id(1);
   if (tile >= batch * tilesPerRow || channelBlock * CONV1D_BLOCK_CHANNELS >= outputChannels) {
@@ -171,7 +182,8 @@ __kernel void conv1d_forward_blocked(
   for (int k = 0; k < kernelSize; ++k) {
     const int shift = k * dilation;
     __global const float *x = sample + (shift % stride) * rowLength + shift / stride;
-    __global const float *w = weight + (size_t)k * inputChannels * paddedOutputChannels + o0;
+    __global const float *w =
+        weight + ((size_t)channelBlock * kernelSize + k) * inputChannels * CONV1D_BLOCK_CHANNELS;
     for (int c = 0; c < inputChannels; ++c) {
       float8 run[CONV1D_BLOCK_VECTORS];
 #pragma unroll
@@ -187,7 +199,7 @@ __kernel void conv1d_forward_blocked(
         }
       }
       x += channelStride;
-      w += paddedOutputChannels;
+      w += CONV1D_BLOCK_CHANNELS;
     }
   }
 
@@ -225,7 +237,7 @@ __kernel void conv1d_forward_blocked(
 #define WEIGHT_CHANNELS CONV1D_WEIGHT_BLOCK_CHANNELS
 #define WEIGHT_TAPS CONV1D_WEIGHT_BLOCK_TAPS
 
-inline float conv1d_horizontal_sum(const float8 v) {
+float conv1d_horizontal_sum(const float8 v) {
   const float4 quad = v.lo + v.hi;
   const float2 pair = quad.lo + quad.hi;
   return pair.x + pair.y;
@@ -406,8 +418,8 @@ __kernel void conv1d_backward_bias(__global const float *restrict outputGradient
 #define A_PITCH (TILE_M + 1)
 #define B_PITCH (TILE_N + 1)
 
-inline void conv1d_tile_multiply(__local const float (*a)[A_PITCH], __local const float (*b)[B_PITCH],
-                                 float sum[WORK_M][WORK_N], const int lx, const int ly) {
+void conv1d_tile_multiply(__local const float (*a)[A_PITCH], __local const float (*b)[B_PITCH],
+                          float sum[WORK_M][WORK_N], const int lx, const int ly) {
 #pragma unroll 4
   for (int kk = 0; kk < TILE_K; ++kk) {
     float aValues[WORK_M];
@@ -430,7 +442,7 @@ inline void conv1d_tile_multiply(__local const float (*a)[A_PITCH], __local cons
   }
 }
 
-inline void conv1d_tile_clear(float sum[WORK_M][WORK_N]) {
+void conv1d_tile_clear(float sum[WORK_M][WORK_N]) {
 #pragma unroll
   for (int i = 0; i < WORK_M; ++i) {
 #pragma unroll
@@ -441,8 +453,8 @@ inline void conv1d_tile_clear(float sum[WORK_M][WORK_N]) {
 }
 
 // x[n, c, p] or 0 outside [0, L).
-inline float conv1d_input_at(__global const float *input, const int n, const int c,
-                             const int p, const int inputChannels, const int inputLength) {
+float conv1d_input_at(__global const float *input, const int n, const int c, const int p,
+                      const int inputChannels, const int inputLength) {
   return p >= 0 && p < inputLength
              ? input[((size_t)n * inputChannels + c) * inputLength + p]
              : 0.0f;
@@ -466,6 +478,17 @@ __kernel __attribute__((reqd_work_group_size(GROUP_N, GROUP_M, 1))) void conv1d_
   const int taps = inputChannels * kernelSize;
   const int columns = batch * outputLength;
 
+  // Each B load reads the same column (n, t) in every slice, so its sample and first padded
+  // position are worked out once; a negative sample marks a column past the end.
+  int sample[B_LOADS];
+  int start[B_LOADS];
+#pragma unroll
+  for (int l = 0; l < B_LOADS; ++l) {
+    const int column = columnBase + (localIndex + l * GROUP_SIZE) % TILE_N;
+    sample[l] = column < columns ? column / outputLength : -1;
+    start[l] = (column - sample[l] * outputLength) * stride - padLeft;
+  }
+
   float sum[WORK_M][WORK_N];
   conv1d_tile_clear(sum);
   for (int k0 = 0; k0 < taps; k0 += TILE_K) {
@@ -481,20 +504,15 @@ __kernel __attribute__((reqd_work_group_size(GROUP_N, GROUP_M, 1))) void conv1d_
 #pragma unroll
     for (int l = 0; l < B_LOADS; ++l) {
       const int e = localIndex + l * GROUP_SIZE;
-      const int nn = e % TILE_N;
       const int kk = e / TILE_N;
-      const int column = columnBase + nn;
       const int tap = k0 + kk;
       float value = 0.0f;
-      if (column < columns && tap < taps) {
-        const int n = column / outputLength;
-        const int t = column - n * outputLength;
+      if (sample[l] >= 0 && tap < taps) {
         const int c = tap / kernelSize;
-        const int k = tap - c * kernelSize;
-        value = conv1d_input_at(input, n, c, t * stride + k * dilation - padLeft, inputChannels,
-                                inputLength);
+        const int p = start[l] + (tap - c * kernelSize) * dilation;
+        value = conv1d_input_at(input, sample[l], c, p, inputChannels, inputLength);
       }
-      b[kk][nn] = value;
+      b[kk][e % TILE_N] = value;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     conv1d_tile_multiply(a, b, sum, lx, ly);
@@ -542,6 +560,17 @@ conv1d_backward_input_tiled(__global const float *restrict outputGradient,
   const int taps = outputChannels * kernelSize;
   const int columns = batch * inputLength;
 
+  // Each B load reads the same column (n, l) in every slice, so its sample and padded position
+  // are worked out once; a negative sample marks a column past the end.
+  int sample[B_LOADS];
+  int start[B_LOADS];
+#pragma unroll
+  for (int l = 0; l < B_LOADS; ++l) {
+    const int column = columnBase + (localIndex + l * GROUP_SIZE) % TILE_N;
+    sample[l] = column < columns ? column / inputLength : -1;
+    start[l] = column - sample[l] * inputLength + padLeft;
+  }
+
   float sum[WORK_M][WORK_N];
   conv1d_tile_clear(sum);
   for (int k0 = 0; k0 < taps; k0 += TILE_K) {
@@ -563,22 +592,18 @@ conv1d_backward_input_tiled(__global const float *restrict outputGradient,
 #pragma unroll
     for (int l = 0; l < B_LOADS; ++l) {
       const int e = localIndex + l * GROUP_SIZE;
-      const int nn = e % TILE_N;
       const int kk = e / TILE_N;
-      const int column = columnBase + nn;
       const int tap = k0 + kk;
       float value = 0.0f;
-      if (column < columns && tap < taps) {
-        const int n = column / inputLength;
-        const int position = column - n * inputLength;
+      if (sample[l] >= 0 && tap < taps) {
         const int o = tap / kernelSize;
-        const int k = tap - o * kernelSize;
-        const int p = position + padLeft - k * dilation;
+        const int p = start[l] - (tap - o * kernelSize) * dilation;
         if (p >= 0 && p % stride == 0 && p / stride < outputLength) {
-          value = outputGradient[((size_t)n * outputChannels + o) * outputLength + p / stride];
+          value = outputGradient[((size_t)sample[l] * outputChannels + o) * outputLength
+                                 + p / stride];
         }
       }
-      b[kk][nn] = value;
+      b[kk][e % TILE_N] = value;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     conv1d_tile_multiply(a, b, sum, lx, ly);

@@ -20,8 +20,10 @@ public struct Conv1dKernelConfig: Hashable, Sendable {
   public var weightBlockChannels = 4
   /// Blocked dw: (input channel, tap) pairs per work-item (`CONV1D_WEIGHT_BLOCK_TAPS`).
   public var weightBlockTaps = 3
-  /// Blocked: work-items per work-group along the first grid dimension.
-  public var blockGroupSize = 8
+  /// Blocked: work-items per work-group. A forward group covers that many blocks of output
+  /// channels over one run of positions, and a dw group that many blocks of taps over one block of
+  /// output channels, so each group reuses one input run or one set of dy rows from cache.
+  public var blockGroupSize = 16
 
   /// Tiled: output rows and columns per work-group and the reduction slice staged in local
   /// memory (`CONV1D_TILE_M`, `CONV1D_TILE_N`, `CONV1D_TILE_K`).
@@ -78,7 +80,8 @@ public struct Conv1dKernelConfig: Hashable, Sendable {
       ("workM", workM), ("workN", workN), ("weightChunkPositions", weightChunkPositions),
     ]
     for (name, value) in sizes where value < 1 {
-      throw OpenCLError.invalidArgument("conv1d kernel config: \(name) must be at least 1, got \(value)")
+      throw OpenCLError.invalidArgument(
+        "conv1d kernel config: \(name) must be at least 1, got \(value)")
     }
     guard family == .tiled else { return }
     guard tileM % workM == 0, tileN % workN == 0 else {

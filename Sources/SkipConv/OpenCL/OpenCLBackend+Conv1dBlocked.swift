@@ -13,27 +13,26 @@ extension OpenCLBackend {
     let rows = try blockedRows(
       operands.input, rows: c.batch * c.inputChannels, length: c.inputLength, layout: layout,
       config: config)
-    let paddedChannels = roundUp(c.outputChannels, to: config.blockChannels)
-    let packed = try packedWeight(
-      operands.weight, c, paddedColumns: paddedChannels, config: config)
+    let packed = try packedWeight(operands.weight, c, config: config)
 
     // Bind arguments; the packed weights stand in for an absent bias, which is never read.
     let arguments: [KernelArgument] = [
       .buffer(rows.buffer), .buffer(packed), .buffer(operands.bias ?? packed),
       .buffer(operands.output), .int(c.batch), .int(c.inputChannels), .int(c.outputChannels),
-      .int(paddedChannels), .int(c.kernelSize), .int(c.dilation), .int(c.stride),
-      .int(layout.phases), .int(rows.rowLength), .int(c.outputLength), .int(tilesPerRow),
+      .int(c.kernelSize), .int(c.dilation), .int(c.stride), .int(layout.phases),
+      .int(rows.rowLength), .int(c.outputLength), .int(tilesPerRow),
       .int(operands.bias == nil ? 0 : 1), .int(activation == .relu ? 1 : 0),
       .int(accumulate ? 1 : 0),
     ]
 
-    // Size the grid: one work-item per run of positions and block of output channels.
-    let globalSize = [c.batch * tilesPerRow, paddedChannels / config.blockChannels]
+    // Size the grid: one work-item per run of positions and block of output channels, grouped
+    // along the channel blocks so that a group shares one run of input in cache.
+    let globalSize = [c.batch * tilesPerRow, ceilDivide(c.outputChannels, config.blockChannels)]
 
     // Enqueue.
     try context.launch(
       "conv1d_forward_blocked", file: "conv1d.cl", options: config.buildOptions,
-      globalSize: globalSize, localSize: [config.blockGroupSize, 1], arguments: arguments)
+      globalSize: globalSize, localSize: [1, config.blockGroupSize], arguments: arguments)
   }
 
   /// Runs conv1d_backward_weight_blocked into per-chunk partial sums, then sums the chunks into
@@ -53,7 +52,8 @@ extension OpenCLBackend {
     let chunks = ceilDivide(g.batch, chunkBatch)
     let count = g.weightShape.reduce(1, *)
     let direct = chunks == 1 && mode == .overwrite
-    let partials = direct
+    let partials =
+      direct
       ? gradients.weightGradient : try context.makeBuffer(.float32, count: chunks * count)
 
     // Bind arguments.
@@ -89,7 +89,8 @@ extension OpenCLBackend {
   ) throws {
     // Multiply by the transposed weights into a compact buffer.
     let g = geometry
-    let compact = try context.makeBuffer(.float32, count: g.batch * g.inputChannels * g.outputLength)
+    let compact = try context.makeBuffer(
+      .float32, count: g.batch * g.inputChannels * g.outputLength)
     let operands = Conv1dOperands(input: outputGradient, weight: weight, bias: nil, output: compact)
     try blockedForward(
       BlockedConvolution(compactBackwardInput: g), operands, activation: .none, accumulate: false,
@@ -128,28 +129,29 @@ extension OpenCLBackend {
     ]
     try context.launch(
       "conv1d_pad_input", file: "conv1d.cl", options: config.buildOptions,
-      globalSize: [layout.rowLength, rows * layout.phases], arguments: arguments)
+      globalSize: [ceilDivide(layout.rowLength, 8), rows * layout.phases], arguments: arguments)
     return (padded, layout.rowLength)
   }
 
-  /// Packs w [Cout, Cin, K] as [K][rows][paddedColumns] for conv1d_forward_blocked, flipped and
-  /// transposed for a backward input convolution.
+  /// Packs w [Cout, Cin, K] as [blocks][K][rows][blockChannels] for conv1d_forward_blocked,
+  /// reversed and transposed for a backward input convolution.
   private func packedWeight(
-    _ weight: DeviceBuffer, _ convolution: BlockedConvolution, paddedColumns: Int,
-    config: Conv1dKernelConfig
+    _ weight: DeviceBuffer, _ convolution: BlockedConvolution, config: Conv1dKernelConfig
   ) throws -> DeviceBuffer {
     let c = convolution
-    let rows = c.inputChannels
-    let packed = try context.makeBuffer(.float32, count: c.kernelSize * rows * paddedColumns)
+    let blocks = ceilDivide(c.outputChannels, config.blockChannels)
+    let packed = try context.makeBuffer(
+      .float32, count: blocks * c.kernelSize * c.inputChannels * config.blockChannels)
+    // The weight tensor's own channel counts: a backward input convolution swaps them.
     let (outputChannels, inputChannels) =
       c.flipsWeight ? (c.inputChannels, c.outputChannels) : (c.outputChannels, c.inputChannels)
     let arguments: [KernelArgument] = [
       .buffer(weight), .buffer(packed), .int(outputChannels), .int(inputChannels),
-      .int(c.kernelSize), .int(paddedColumns), .int(c.flipsWeight ? 1 : 0),
+      .int(c.kernelSize), .int(blocks), .int(c.flipsWeight ? 1 : 0),
     ]
     try context.launch(
       "conv1d_pack_weight", file: "conv1d.cl", options: config.buildOptions,
-      globalSize: [paddedColumns, c.kernelSize * rows], arguments: arguments)
+      globalSize: [c.inputChannels, blocks], arguments: arguments)
     return packed
   }
 }

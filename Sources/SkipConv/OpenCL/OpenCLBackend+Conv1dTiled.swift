@@ -68,7 +68,8 @@ extension OpenCLBackend {
     let chunks = ceilDivide(g.batch * g.outputLength, chunkLength)
     let count = g.weightShape.reduce(1, *)
     let direct = chunks == 1 && mode == .overwrite
-    let partials = direct
+    let partials =
+      direct
       ? gradients.weightGradient : try context.makeBuffer(.float32, count: chunks * count)
 
     // Bind arguments.

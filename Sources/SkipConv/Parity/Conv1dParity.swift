@@ -35,29 +35,39 @@ extension ParityTable {
     parityCases(.conv1d, shapes: conv1dShapes(quick: quick))
   }
 
-  /// Every pass of every shape, once for each kernel family: forward, then backward input and
-  /// backward weight in overwrite and accumulate mode.
+  /// Every pass of every shape, once with the default kernels of each device class: forward, then
+  /// backward input and backward weight in overwrite and accumulate mode.
   static func parityCases(_ op: Conv1dParityOp, shapes: [Conv1dParityShape]) -> [ParityCase] {
+    [KernelVariants.DeviceClass.cpu, .gpu].flatMap { deviceClass in
+      parityCases(
+        op, shapes: shapes, variants: KernelVariants(deviceClass: deviceClass),
+        label: "\(deviceClass.rawValue) kernels")
+    }
+  }
+
+  /// Every pass of every shape with `variants`, whichever device the suite checks; `label` names
+  /// the variants in each case's shape string.
+  static func parityCases(
+    _ op: Conv1dParityOp, shapes: [Conv1dParityShape], variants: KernelVariants, label: String
+  ) -> [ParityCase] {
     var cases: [ParityCase] = []
-    for family in [KernelVariants.DeviceClass.cpu, .gpu] {
-      for shape in shapes {
-        cases.append(conv1dForwardCase(op, shape, family))
-        for mode in [GradientMode.overwrite, .accumulate] {
-          cases.append(conv1dBackwardInputCase(op, shape, family, mode))
-          cases.append(conv1dBackwardWeightCase(op, shape, family, mode))
-        }
+    for shape in shapes {
+      let kernels = Conv1dParityKernels(variants: variants, label: "\(shape.label) \(label)")
+      cases.append(conv1dForwardCase(op, shape, kernels))
+      for mode in [GradientMode.overwrite, .accumulate] {
+        cases.append(conv1dBackwardInputCase(op, shape, kernels, mode))
+        cases.append(conv1dBackwardWeightCase(op, shape, kernels, mode))
       }
     }
     return cases
   }
 
   static func conv1dForwardCase(
-    _ op: Conv1dParityOp, _ shape: Conv1dParityShape, _ family: KernelVariants.DeviceClass
+    _ op: Conv1dParityOp, _ shape: Conv1dParityShape, _ kernels: Conv1dParityKernels
   ) -> ParityCase {
-    let label = "\(shape.label) \(family.rawValue) kernels"
-    return ParityCase(op: op.rawValue, pass: "forward", shape: label) { run in
+    ParityCase(op: op.rawValue, pass: "forward", shape: kernels.label) { run in
       let g = try shape.geometry()
-      let device = familyBackend(run, family)
+      let device = kernels.backend(run)
       let x = try run.input(g.inputShape)
       let w = try run.input(g.weightShape)
       let b = shape.hasBias ? try run.input([g.outputChannels]) : nil
@@ -70,14 +80,13 @@ extension ParityTable {
   }
 
   static func conv1dBackwardInputCase(
-    _ op: Conv1dParityOp, _ shape: Conv1dParityShape, _ family: KernelVariants.DeviceClass,
+    _ op: Conv1dParityOp, _ shape: Conv1dParityShape, _ kernels: Conv1dParityKernels,
     _ mode: GradientMode
   ) -> ParityCase {
-    let label = "\(shape.label) \(family.rawValue) kernels"
     let pass = passLabel("backward_input", mode)
-    return ParityCase(op: op.rawValue, pass: pass, shape: label) { run in
+    return ParityCase(op: op.rawValue, pass: pass, shape: kernels.label) { run in
       let g = try shape.geometry()
-      let device = familyBackend(run, family)
+      let device = kernels.backend(run)
       let dy = try run.input(g.outputShape)
       let w = try run.input(g.weightShape)
       let dx = try run.gradient(g.inputShape, mode: mode)
@@ -93,14 +102,13 @@ extension ParityTable {
   }
 
   static func conv1dBackwardWeightCase(
-    _ op: Conv1dParityOp, _ shape: Conv1dParityShape, _ family: KernelVariants.DeviceClass,
+    _ op: Conv1dParityOp, _ shape: Conv1dParityShape, _ kernels: Conv1dParityKernels,
     _ mode: GradientMode
   ) -> ParityCase {
-    let label = "\(shape.label) \(family.rawValue) kernels"
     let pass = passLabel("backward_weight", mode)
-    return ParityCase(op: op.rawValue, pass: pass, shape: label) { run in
+    return ParityCase(op: op.rawValue, pass: pass, shape: kernels.label) { run in
       let g = try shape.geometry()
-      let device = familyBackend(run, family)
+      let device = kernels.backend(run)
       let dy = try run.input(g.outputShape)
       let x = try run.input(g.inputShape)
       let dw = try run.gradient(g.weightShape, mode: mode)
@@ -122,12 +130,5 @@ extension ParityTable {
       }
       return checks
     }
-  }
-
-  /// The device backend of `run` with the default kernels of `family`, on the same OpenCL
-  /// context, so both kernel families run on whatever device the suite checks.
-  static func familyBackend(_ run: ParityRun, _ family: KernelVariants.DeviceClass) -> Backend {
-    guard let device = run.device as? OpenCLBackend else { return run.device }
-    return OpenCLBackend(context: device.context, variants: KernelVariants(deviceClass: family))
   }
 }

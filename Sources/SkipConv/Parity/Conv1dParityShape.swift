@@ -94,3 +94,16 @@ enum Conv1dParityOp: String, Sendable {
     }
   }
 }
+
+/// The kernel variants a conv1d parity case runs with, and the case's shape label.
+struct Conv1dParityKernels: Sendable {
+  var variants: KernelVariants
+  var label: String
+
+  /// The device backend of `run` switched to `variants`, on the same OpenCL context, so any
+  /// variant runs on whatever device the suite checks.
+  func backend(_ run: ParityRun) -> Backend {
+    guard let device = run.device as? OpenCLBackend else { return run.device }
+    return OpenCLBackend(context: device.context, variants: variants)
+  }
+}
