@@ -49,6 +49,7 @@ final class ReliabilityCommandLineTests: XCTestCase {
     let cases: [([String], String)] = [
       (train + ["--batch-size", "0"], "invalid value 0 for --batch-size"),
       (train + ["--batch-size", "-5"], "invalid value -5 for --batch-size"),
+      (train + ["--batch-size", "2000000"], "invalid value 2000000 for --batch-size"),
       (train + ["--batch-size", "12abc"], "invalid value '12abc' for --batch-size"),
       (train + ["--epochs", "0"], "invalid value 0 for --epochs"),
       (train + ["--kernel-size", "0"], "invalid value 0 for --kernel-size"),

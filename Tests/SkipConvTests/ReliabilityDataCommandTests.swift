@@ -114,6 +114,33 @@ final class ReliabilityDataCommandTests: XCTestCase {
     XCTAssertTrue(skipping.stderr.contains(", 2 test;"), skipping.stderr)
   }
 
+  /// `evaluate` names a label the model does not know, or skips and counts it.
+  func testEvaluateCountsUnknownLabels() throws {
+    let folder = try TemporaryFolder()
+    let train = try writeColourFile(folder, "train.tsv", count: 40)
+    let output = folder.url.appendingPathComponent("out")
+    XCTAssertEqual(
+      try runSkipConv(["train", "--train", train.path, "--out", output.path] + tinyModelOptions)
+        .status, 0)
+    let checkpoint = output.appendingPathComponent(TrainingOutput.lastCheckpoint).path
+    let data = try folder.write("score.tsv", "1\tred green\n7\tblue teal\n0\tgold\n")
+    let strict = try runSkipConv(["evaluate", "--checkpoint", checkpoint, "--data", data.path])
+    XCTAssertEqual(strict.status, 4, strict.stderr)
+    XCTAssertTrue(strict.stderr.contains("\(data.path):2: label '7' is not a known class"))
+    let skipping = try runSkipConv(
+      ["evaluate", "--checkpoint", checkpoint, "--data", data.path, "--skip-invalid"])
+    XCTAssertEqual(skipping.status, 0, skipping.stderr)
+    let summary = "\(data.path) (tsv): 3 rows read, 2 used, 1 skipped (unknownLabel 1)"
+    XCTAssertTrue(skipping.stdout.contains(summary), skipping.stdout)
+    XCTAssertTrue(skipping.stdout.contains("examples: 2 "), skipping.stdout)
+
+    let unknown = try folder.write("unknown.tsv", "7\tblue\n8\tred\n")
+    let none = try runSkipConv(
+      ["evaluate", "--checkpoint", checkpoint, "--data", unknown.path, "--skip-invalid"])
+    XCTAssertEqual(none.status, 4, none.stderr)
+    XCTAssertTrue(none.stderr.contains("\(unknown.path): all 2 rows are invalid"), none.stderr)
+  }
+
   /// Files that are valid but awkward keep every row.
   func testAwkwardValidFilesKeepEveryRow() throws {
     let folder = try TemporaryFolder()
