@@ -7,6 +7,10 @@ import Foundation
 /// killer ends it) when that memory runs out, while GPU drivers often fail a later kernel launch
 /// with `CL_MEM_OBJECT_ALLOCATION_FAILURE`. Counting the bytes of live buffers against a limit
 /// turns the common case, a batch far too large, into an error raised by the allocation itself.
+///
+/// NOTE: The default limit ignores `ulimit -v` and container (cgroup) memory limits, and counts
+/// only SkipConv's buffers, not the driver's own memory. Under such limits PoCL can still stop
+/// the process, so set `SKIPCONV_MEMORY_LIMIT` there.
 enum MemoryLimit {
   /// The environment variable that overrides the limit, in bytes or with a binary suffix
   /// (`512M`, `4G`).
