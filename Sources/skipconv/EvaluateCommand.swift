@@ -31,14 +31,19 @@ let evaluateCommand = Subcommand(
   options.datasetName = arguments.string("dataset")
   let read = try DatasetReader.read(file, options: options)
   var examples = read.examples
+  var report = read.report
   if options.skipInvalid {
     examples = examples.filter { classifier.metadata.labels.classID(of: $0.label) != nil }
+    report.skipUsedRows(read.examples.count - examples.count, reason: .unknownLabel)
+    guard !examples.isEmpty else {
+      throw DataError.noValidRows(path: report.file, skipped: report.rowsSkippedTotal)
+    }
   }
   let metrics = try classifier.evaluate(examples, batchSize: batchSize)
   if arguments.flag("json") {
     print(try metadataJSON(metrics))
   } else {
-    print(read.report.summary)
+    print(report.summary)
     print(formatMetrics(metrics))
   }
   return ExitStatus.success

@@ -1,7 +1,7 @@
 import Foundation
 import SkipConv
 
-/// Exit statuses of the tool, also listed in README.md.
+/// Exit statuses of the tool, also listed in docs/exit-status.md.
 enum ExitStatus {
   static let success: Int32 = 0
   /// A run that finished but failed its check, such as a parity case over tolerance.
@@ -12,8 +12,10 @@ enum ExitStatus {
   static let device: Int32 = 3
   /// Bad input data or checkpoint.
   static let input: Int32 = 4
-  /// Training stopped on a NaN or infinite loss.
+  /// Training stopped on a NaN or infinite loss or parameter.
   static let nonFiniteLoss: Int32 = 5
+  /// The output folder is in use by another run, or a file could not be read or written.
+  static let fileOperation: Int32 = 6
   /// Interrupted by Ctrl-C (SIGINT) after saving a checkpoint.
   static let interrupted: Int32 = 130
 }
@@ -73,6 +75,12 @@ func runTool(_ arguments: [String]) -> Int32 {
   } catch let error as SafetensorsError {
     printError(error.description)
     return ExitStatus.input
+  } catch let error as FolderLockedError {
+    printError(error.description)
+    return ExitStatus.fileOperation
+  } catch let error as FileOperationError {
+    printError(error.description)
+    return ExitStatus.fileOperation
   } catch {
     printError("\(error)")
     return ExitStatus.failure

@@ -100,7 +100,11 @@ public enum ModelCheckpoint {
   /// Reads a checkpoint file and decodes its metadata, without building a model.
   public static func read(_ url: URL) throws -> (file: SafetensorsFile, metadata: CheckpointMetadata) {
     let file = try SafetensorsFile(contentsOf: url)
-    let version = try file.metadataValue(Key.version)
+    guard let version = file.metadata[Key.version] else {
+      throw CheckpointError(
+        path: url.path, "is not a SkipConv checkpoint: its metadata has no '\(Key.version)'; "
+          + "give a checkpoint written by 'skipconv train'")
+    }
     guard version == formatVersion else {
       throw CheckpointError(
         path: url.path, "has checkpoint format version \(version); this build reads version "

@@ -13,6 +13,10 @@ enum CSVScanResult {
   case record(CSVRecord)
   /// A quoted field opened on `line` runs to the end of the file; scanning stops there.
   case unterminatedQuote(line: Int)
+  /// The record starting on `line` has a quoted field that spans lines, and text follows its
+  /// closing quote on `closingLine`. That is the mark of a missing or extra quote, which made the
+  /// field swallow the line breaks and fields after it. Scanning goes on after the record.
+  case unbalancedQuote(line: Int, closingLine: Int)
 }
 
 /// A single-pass CSV scanner following RFC 4180. Commas separate fields, and LF or CRLF ends a
@@ -27,6 +31,8 @@ struct CSVScanner {
   private let bytes: [UInt8]
   private var position: Int
   private var line = 1
+  /// The line of the closing quote of the current record's unbalanced quoted field, if any.
+  private var unbalancedClosingLine: Int?
 
   private static let quote = UInt8(ascii: "\"")
   private static let comma = UInt8(ascii: ",")
@@ -64,9 +70,14 @@ struct CSVScanner {
         position += 1
         if position == bytes.count {
           fields.append("")
+          break
         }
       }
       skipLineEnd()
+      if let closingLine = unbalancedClosingLine {
+        unbalancedClosingLine = nil
+        return .unbalancedQuote(line: recordLine, closingLine: closingLine)
+      }
       let isBlankLine = fields.count == 1 && fields[0].isEmpty && !wasQuoted
       if !isBlankLine {
         return .record(CSVRecord(line: recordLine, fields: fields, usedLatin1: usedLatin1))
@@ -100,8 +111,10 @@ struct CSVScanner {
   }
 
   /// Scans a quoted field starting at its opening quote, returning its unescaped content, or nil
-  /// when no closing quote follows.
+  /// when no closing quote follows. Text after the closing quote of a field that spans lines
+  /// sets `unbalancedClosingLine`.
   private mutating func scanQuotedField() -> ArraySlice<UInt8>? {
+    let openingLine = line
     position += 1
     var content: [UInt8] = []
     var segmentStart = position
@@ -117,14 +130,27 @@ struct CSVScanner {
         position = closing + 1
         let trailing = scanUnquotedField()
         if trailing.isEmpty { return bytes[segmentStart..<closing] }
+        noteTrailingText(openingLine: openingLine)
         content.append(contentsOf: bytes[segmentStart..<closing])
         content.append(contentsOf: trailing)
         return content[...]
       }
       content.append(contentsOf: bytes[segmentStart..<closing])
       position = closing + 1
-      content.append(contentsOf: scanUnquotedField())
+      let trailing = scanUnquotedField()
+      if !trailing.isEmpty {
+        noteTrailingText(openingLine: openingLine)
+      }
+      content.append(contentsOf: trailing)
       return content[...]
+    }
+  }
+
+  /// Records text after the closing quote of a field that opened on `openingLine`. On one line it
+  /// is read leniently, but across lines it means the quotes are unbalanced.
+  private mutating func noteTrailingText(openingLine: Int) {
+    if line > openingLine, unbalancedClosingLine == nil {
+      unbalancedClosingLine = line
     }
   }
 

@@ -67,7 +67,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
 
   /// The message of a row-level case; `description` calls it only for those cases.
   private var rowDescription: String {
-    let skipHint = "; fix the row or enable skipInvalid to skip such rows"
+    let skipHint =
+      "; fix the row, or skip such rows with --skip-invalid (ReadOptions.skipInvalid)"
     switch self {
     case .wrongColumnCount(let file, let line, let expected, let found):
       return "\(file):\(line): expected \(expected) columns, found \(found)\(skipHint)"

@@ -25,6 +25,19 @@ public enum DatasetReader {
     let format = try DatasetFormat.resolve(
       explicit: options.format, datasetName: options.datasetName, file: url,
       firstLine: firstLine(of: file))
+    let labelMap = format == .csv ? try ClassNames.load(besides: url) : nil
+    return try read(file, format: format, classNames: labelMap, options: options)
+  }
+
+  /// Reads the examples of `file`, already loaded, in `format`; the part of `read(_:options:)`
+  /// that needs no file system, for the fuzz tests.
+  static func read(
+    _ file: DataFile, format: DatasetFormat, classNames labelMap: ClassNames?,
+    options: ReadOptions
+  ) throws -> ReadResult {
+    if file.isBlank {
+      throw DataError.emptyFile(path: file.path)
+    }
     let parsed: ParsedRows
     switch format {
     case .csv: parsed = parseCSVRows(file)
@@ -32,7 +45,6 @@ public enum DatasetReader {
     case .trec: parsed = parseTRECRows(file, granularity: options.labelGranularity)
     case .fastText: parsed = parseFastTextRows(file)
     }
-    let labelMap = format == .csv ? try ClassNames.load(besides: url) : nil
     var collector = RowCollector(
       report: ReadReport(file: file.path, format: format), options: options,
       cleaning: options.cleaning ?? (format == .csv ? .agNews : .none), classNames: labelMap)
@@ -112,6 +124,7 @@ private struct RowCollector {
     report.rowsRead += 1
     if row.usedLatin1 {
       report.rowsWithLatin1 += 1
+      report.firstLatin1Line = report.firstLatin1Line ?? row.line
     }
     do {
       let (rawLabel, rawText) = try row.outcome.get()

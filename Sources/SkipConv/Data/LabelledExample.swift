@@ -82,6 +82,8 @@ public struct ReadReport: Equatable, Sendable {
   public var rowsSkipped: [SkipReason: Int] = [:]
   /// Rows that contained bytes other than UTF-8, decoded as ISO-8859-1.
   public var rowsWithLatin1 = 0
+  /// The line of the first such row.
+  public var firstLatin1Line: Int?
 
   public init(file: String, format: DatasetFormat) {
     self.file = file
@@ -90,8 +92,16 @@ public struct ReadReport: Equatable, Sendable {
 
   public var rowsSkippedTotal: Int { rowsSkipped.values.reduce(0, +) }
 
+  /// Moves `count` used rows to the rows skipped for `reason`, for rows dropped after reading,
+  /// such as test rows whose label the training file lacks.
+  public mutating func skipUsedRows(_ count: Int, reason: SkipReason) {
+    guard count > 0 else { return }
+    rowsUsed -= count
+    rowsSkipped[reason, default: 0] += count
+  }
+
   /// A one-line summary, for example `train.csv (csv): 10 rows read, 9 used, 1 skipped
-  /// (emptyText 1)`.
+  /// (emptyText 1)`, followed by the count of rows read as ISO-8859-1 when there are any.
   public var summary: String {
     var text =
       "\(file) (\(format.rawValue)): \(rowsRead) rows read, \(rowsUsed) used, "
@@ -101,6 +111,12 @@ public struct ReadReport: Equatable, Sendable {
     }
     if !reasons.isEmpty {
       text += " (\(reasons.joined(separator: ", ")))"
+    }
+    if let line = firstLatin1Line {
+      let rows = rowsWithLatin1 == 1 ? "1 row not valid UTF-8 was" : "\(rowsWithLatin1) rows not "
+        + "valid UTF-8 were"
+      text += "; \(rows) read as ISO-8859-1 (first on line \(line)); convert the file to UTF-8 "
+        + "if that reading is wrong"
     }
     return text
   }

@@ -18,11 +18,20 @@ func parseCSVRows(_ file: DataFile) -> ParsedRows {
   var scanner = CSVScanner(file: file)
   var expectedColumns: Int?
   while let result = scanner.next() {
-    guard case .record(let record) = result else {
-      if case .unterminatedQuote(let line) = result {
-        let error = DataError.unterminatedQuote(file: file.path, line: line)
-        parsed.rows.append(ParsedRow(line: line, outcome: .failure(error), usedLatin1: false))
-      }
+    let record: CSVRecord
+    switch result {
+    case .record(let scanned):
+      record = scanned
+    case .unterminatedQuote(let line):
+      let error = DataError.unterminatedQuote(file: file.path, line: line)
+      parsed.rows.append(ParsedRow(line: line, outcome: .failure(error), usedLatin1: false))
+      continue
+    case .unbalancedQuote(let line, let closingLine):
+      let error = DataError.malformedRow(
+        file: file.path, line: line,
+        expected: "a ',' or a line end after the closing quote on line \(closingLine), found "
+          + "more text; a '\"' in this row is missing or extra")
+      parsed.rows.append(ParsedRow(line: line, outcome: .failure(error), usedLatin1: false))
       continue
     }
     if expectedColumns == nil, parsed.header == nil, isCSVHeader(record.fields) {

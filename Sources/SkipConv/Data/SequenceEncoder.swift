@@ -8,10 +8,12 @@ public struct SequenceEncoder: Equatable, Sendable {
   /// width `minLength` or less always has input.
   public let minLength: Int
 
-  /// Raises `DataError.invalidOption` unless `1 <= minLength <= maxLength`.
-  public init(tokenizer: Tokenizer, vocabulary: Vocabulary, maxLength: Int, minLength: Int = 5)
+  /// Raises `DataError.invalidOption` unless `1 <= minLength <= maxLength`. Without `minLength`,
+  /// the minimum is 5, or `maxLength` when that is shorter.
+  public init(tokenizer: Tokenizer, vocabulary: Vocabulary, maxLength: Int, minLength: Int? = nil)
     throws
   {
+    let minLength = minLength ?? min(5, maxLength)
     guard minLength >= 1, minLength <= maxLength else {
       throw DataError.invalidOption(
         "invalid sequence lengths: minimum \(minLength), maximum \(maxLength); expected "

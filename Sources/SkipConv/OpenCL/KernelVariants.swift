@@ -9,6 +9,17 @@ public struct KernelVariants: Sendable {
   }
 
   public var deviceClass: DeviceClass
+  /// The conv1d kernels and their tile sizes.
+  public var conv1d: Conv1dKernelConfig
+  /// The 1x1 projection, which runs on the conv1d kernels with K = 1.
+  public var projection: Conv1dKernelConfig
+
+  /// The defaults of `deviceClass` for every op.
+  public init(deviceClass: DeviceClass) {
+    self.deviceClass = deviceClass
+    conv1d = .defaults(for: deviceClass)
+    projection = .defaults(for: deviceClass)
+  }
 
   /// The variants chosen by device type before any tuning.
   public static func defaults(for info: DeviceInfo) -> KernelVariants {

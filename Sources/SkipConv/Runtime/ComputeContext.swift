@@ -15,6 +15,10 @@ public final class ComputeContext: @unchecked Sendable {
   private var pendingUploads: [PendingUpload] = []
   /// Launches recorded between `startProfiling` and `stopProfiling`; nil when not recording.
   var profiling: [ProfiledCommand]?
+  /// The maximum number of bytes that live buffers may take together, beyond which `makeBuffer`
+  /// raises `OpenCLError.outOfDeviceMemory`. It starts as `SKIPCONV_MEMORY_LIMIT` when set, else
+  /// as the device's global memory, on CPU devices at most the host memory available at creation.
+  public var memoryLimitBytes: Int
 
   public var info: DeviceInfo { device.info }
 
@@ -25,6 +29,8 @@ public final class ComputeContext: @unchecked Sendable {
   /// folder that `ProgramBinaryCache.fromEnvironment` names).
   public init(device: OpenCLDevice, binaryCache: ProgramBinaryCache = .fromEnvironment()) throws {
     self.device = device
+    memoryLimitBytes = try MemoryLimit.bytes(
+      for: device.info, environment: ProcessInfo.processInfo.environment)
     var deviceID: cl_device_id? = device.deviceID
     let context = try checkedCreate("clCreateContext") { status in
       clCreateContext(nil, 1, &deviceID, nil, nil, status)
@@ -59,7 +65,8 @@ public final class ComputeContext: @unchecked Sendable {
 
   // MARK: - Buffers
 
-  /// Allocates an uninitialised buffer, refusing sizes above the device's single-allocation limit.
+  /// Allocates an uninitialised buffer, refusing sizes above the device's single-allocation limit
+  /// and allocations that would take the live buffers past `memoryLimitBytes`.
   public func makeBuffer(_ elementType: ElementType, count: Int) throws -> DeviceBuffer {
     guard count >= 0 else {
       throw OpenCLError.invalidArgument("buffer element count must not be negative, got \(count)")
@@ -68,6 +75,12 @@ public final class ComputeContext: @unchecked Sendable {
     if overflow || bytes > info.maxAllocationBytes {
       throw OpenCLError.allocationTooLarge(
         requestedBytes: overflow ? Int.max : bytes, maxBytes: info.maxAllocationBytes,
+        device: info.name)
+    }
+    let liveBytes = buffers.liveBytes
+    if bytes > memoryLimitBytes - liveBytes {
+      throw OpenCLError.outOfDeviceMemory(
+        requestedBytes: bytes, liveBytes: liveBytes, limitBytes: memoryLimitBytes,
         device: info.name)
     }
     return try DeviceBuffer(context: context, elementType: elementType, count: count, ledger: buffers)

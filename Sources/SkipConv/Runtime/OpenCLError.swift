@@ -10,6 +10,9 @@ public enum OpenCLError: Error, Equatable, CustomStringConvertible {
   case missingKernelSource(file: String)
   /// A buffer larger than the device's largest single allocation was requested.
   case allocationTooLarge(requestedBytes: Int, maxBytes: Int, device: String)
+  /// A buffer would take the live buffers of a context past its memory limit
+  /// (`ComputeContext.memoryLimitBytes`).
+  case outOfDeviceMemory(requestedBytes: Int, liveBytes: Int, limitBytes: Int, device: String)
   /// The ICD loader found no OpenCL platform, so no driver is installed or registered.
   case noPlatform
   /// No device matched the selector.
@@ -31,15 +34,21 @@ public enum OpenCLError: Error, Equatable, CustomStringConvertible {
       return "\(Self.statusName(code)) (\(code)) in \(call)\(hint)"
     case .buildFailed(let file, let options, let device, let log):
       return """
-        OpenCL build of \(file) failed on \(device) with options '\(options)'. Build log:
+        OpenCL build of \(file) failed on \(device) with options '\(options)'. Update the \
+        OpenCL driver, or choose another device with --device (see 'skipconv devices'). Build log:
         \(log)
         """
     case .missingKernelSource(let file):
       return "no kernel source named \(file) is embedded in this binary"
     case .allocationTooLarge(let requested, let limit, let device):
       return "cannot allocate \(requested) bytes in one buffer: \(device) allows at most "
-        + "\(limit) bytes per allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE); use a smaller batch, "
-        + "sequence length or model"
+        + "\(limit) bytes per allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE); use a smaller batch "
+        + "(--batch-size), sequence length (--max-length) or model (--channels, --embedding-dim)"
+    case .outOfDeviceMemory(let requested, let live, let limit, let device):
+      return "out of device memory: cannot allocate \(requested) more bytes on \(device), where "
+        + "buffers already hold \(live) of the \(limit) bytes available (the device's global "
+        + "memory, on a CPU the free host memory, or SKIPCONV_MEMORY_LIMIT); use a smaller batch "
+        + "(--batch-size), sequence length (--max-length) or model (--channels, --embedding-dim)"
     case .noPlatform:
       return """
         no OpenCL platform found. Install an OpenCL driver and the ICD loader, for example \

@@ -42,6 +42,10 @@ public final class Trainer {
 
   /// The best validation accuracy seen so far, restored from a checkpoint when resuming.
   public var bestValidationAccuracy: Double?
+  /// The path of the last checkpoint written for resuming (`epoch` or `interrupt`), which the
+  /// error names when training stops on a non-finite value. A resumed run sets it to the
+  /// checkpoint it started from.
+  public var lastCheckpoint: String?
 
   /// Trains from `position` to the last epoch, or until `shouldStop` returns true, in which case
   /// it saves a checkpoint and returns the position reached.
@@ -57,7 +61,9 @@ public final class Trainer {
       var next = prepare(order, at: position.batchInEpoch)
       while position.batchInEpoch < order.count {
         if shouldStop() {
+          try checkParametersFinite(position)
           let path = try saveCheckpoint(position, "interrupt")
+          lastCheckpoint = path
           observer?.trainingDidSaveCheckpoint(path: path, reason: "interrupt")
           return position
         }
@@ -73,7 +79,8 @@ public final class Trainer {
         let outcome = try step.outcome(labels: batch.host.labels)
         guard !outcome.nonFinite else {
           throw TrainingError.nonFiniteLoss(
-            step: position.globalStep + 1, epoch: position.epoch, loss: outcome.lossSum)
+            step: position.globalStep + 1, epoch: position.epoch, loss: outcome.lossSum,
+            lastCheckpoint: lastCheckpoint)
         }
         position.batchInEpoch += 1
         position.globalStep += 1
@@ -99,6 +106,7 @@ public final class Trainer {
     _ position: inout TrainingPosition, totals: (loss: Double, correct: Int, count: Int),
     started: UInt64
   ) throws {
+    try checkParametersFinite(position)
     var metrics = EpochMetrics(
       epoch: position.epoch, trainLoss: totals.loss / Double(max(totals.count, 1)),
       trainAccuracy: Double(totals.correct) / Double(max(totals.count, 1)),
@@ -118,7 +126,19 @@ public final class Trainer {
       observer?.trainingDidSaveCheckpoint(path: path, reason: "best")
     }
     let path = try saveCheckpoint(position, "epoch")
+    lastCheckpoint = path
     observer?.trainingDidSaveCheckpoint(path: path, reason: "epoch")
+  }
+
+  /// Raises `TrainingError.nonFiniteParameter` when a parameter contains a NaN or infinite value,
+  /// so that no checkpoint stores one. The loss check alone misses such values, because a ReLU
+  /// (`fmax(x, 0)`, which returns 0 for NaN) can hide a NaN weight from the loss.
+  private func checkParametersFinite(_ position: TrainingPosition) throws {
+    if let name = try step.firstNonFiniteParameter() {
+      throw TrainingError.nonFiniteParameter(
+        name: name, step: position.globalStep, epoch: position.epoch,
+        lastCheckpoint: lastCheckpoint)
+    }
   }
 
   /// Starts building the batch at `index` of `order` on the preparation thread.

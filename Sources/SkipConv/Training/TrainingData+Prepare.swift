@@ -30,8 +30,11 @@ extension TrainingJob {
       splits.train = Array(splits.train.prefix(limit))
     }
 
+    // The classes are those of the whole training file, held-out rows included, so that a class
+    // whose only rows were held out is still known.
     let configuration = options.configuration
-    let labels = resumed?.labels ?? LabelSet(examples: splits.train)
+    let heldOut = splits.validationIsHeldOut ? splits.validation : []
+    let labels = resumed?.labels ?? LabelSet(examples: splits.train + heldOut)
     let tokenizer = resumed?.tokenizer ?? Self.tokenizer(for: configuration.tokenization)
     let vocabulary = try resumed?.vocabulary ?? tokenizer.fixedVocabulary()
       ?? Vocabulary.build(
@@ -40,16 +43,29 @@ extension TrainingJob {
     let encoder = try SequenceEncoder(
       tokenizer: tokenizer, vocabulary: vocabulary, maxLength: configuration.maxLength)
 
-    // Rows whose label the training split never had cannot be scored; with skipInvalid they are
-    // dropped here (and counted in the report), otherwise the first one raises an error.
-    func encode(_ examples: [LabelledExample]) throws -> EncodedDataset {
-      let kept = options.readOptions.skipInvalid
-        ? examples.filter { labels.classID(of: $0.label) != nil } : examples
-      return try encoder.encode(kept, labels: labels)
+    // Rows with a label outside the classes (those of the training file, or of the checkpoint
+    // when resuming) cannot be scored. With skipInvalid they are dropped here and counted in the
+    // report of their file. Otherwise encoding raises an error naming the first one's file and
+    // line.
+    if options.readOptions.skipInvalid {
+      func keepKnown(_ examples: [LabelledExample]) -> [LabelledExample] {
+        let dropped = examples.filter { labels.classID(of: $0.label) == nil }
+        for (file, rows) in Dictionary(grouping: dropped, by: \.sourceFile) {
+          if let index = splits.reports.firstIndex(where: { $0.file == file }) {
+            splits.reports[index].skipUsedRows(rows.count, reason: .unknownLabel)
+          }
+        }
+        return dropped.isEmpty ? examples : examples.filter { labels.classID(of: $0.label) != nil }
+      }
+      splits.train = keepKnown(splits.train)
+      splits.validation = keepKnown(splits.validation)
+      splits.test = splits.test.map(keepKnown)
     }
     return PreparedData(
-      splits: splits, encoder: encoder, labels: labels, train: try encode(splits.train),
-      validation: try encode(splits.validation), test: try splits.test.map(encode))
+      splits: splits, encoder: encoder, labels: labels,
+      train: try encoder.encode(splits.train, labels: labels),
+      validation: try encoder.encode(splits.validation, labels: labels),
+      test: try splits.test.map { try encoder.encode($0, labels: labels) })
   }
 
   /// The tokenizer of a model configuration: lower-cased words, or the characters of the

@@ -53,6 +53,7 @@ public final class TrainingJob {
       vocabulary: data.encoder.vocabulary, labels: data.labels, training: options.settings)
     let trainer = try makeTrainer(step: step, data: data, metadata: metadata)
     trainer.bestValidationAccuracy = resumed?.metadata.bestValidationAccuracy
+    trainer.lastCheckpoint = resumed.map { _ in path(TrainingOutput.lastCheckpoint).path }
     let metricsLog = try MetricsLog(url: path(TrainingOutput.metrics), append: options.resume)
     let relay = ObserverRelay(forwardingTo: observer, log: metricsLog)
     trainer.observer = relay

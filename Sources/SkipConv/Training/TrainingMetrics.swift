@@ -43,18 +43,32 @@ public protocol TrainingObserver: AnyObject {
 
 /// Why training stopped early.
 public enum TrainingError: Error, CustomStringConvertible {
-  /// A batch's loss was NaN or infinite; no checkpoint was written after the last good one.
-  case nonFiniteLoss(step: Int, epoch: Int, loss: Double)
+  /// A batch's loss was NaN or infinite. No checkpoint was written after the last good one,
+  /// `lastCheckpoint`, which is nil when none had been written yet.
+  case nonFiniteLoss(step: Int, epoch: Int, loss: Double, lastCheckpoint: String?)
+  /// A parameter held NaN or infinite values when a checkpoint was due after `step`, so that
+  /// checkpoint was not written and `lastCheckpoint` was kept.
+  case nonFiniteParameter(name: String, step: Int, epoch: Int, lastCheckpoint: String?)
   /// A batch whose labels fall outside the model's classes.
   case invalidLabel(label: Int32, classCount: Int)
 
   public var description: String {
     switch self {
-    case .nonFiniteLoss(let step, let epoch, let loss):
+    case .nonFiniteLoss(let step, let epoch, let loss, let lastCheckpoint):
       return "the loss became \(loss) at step \(step) (epoch \(epoch + 1)); training stopped and "
-        + "the last good checkpoint was kept. Try a lower learning rate or gradient clipping."
+        + Self.keptCheckpoint(lastCheckpoint) + Self.advice
+    case .nonFiniteParameter(let name, let step, let epoch, let lastCheckpoint):
+      return "parameter '\(name)' holds NaN or infinite values after step \(step) (epoch "
+        + "\(epoch + 1)); training stopped and " + Self.keptCheckpoint(lastCheckpoint) + Self.advice
     case .invalidLabel(let label, let classCount):
       return "class id \(label) is outside the model's \(classCount) classes"
     }
   }
+
+  private static func keptCheckpoint(_ path: String?) -> String {
+    path.map { "the last good checkpoint \($0) was kept" } ?? "no checkpoint had been written yet"
+  }
+
+  private static let advice =
+    ". Train again with a lower learning rate, gradient clipping (--clip-norm) or adamw."
 }

@@ -100,6 +100,18 @@ public final class TrainingStep {
     return dlogits
   }
 
+  /// Returns the name of the first parameter that holds a NaN or infinite value, or nil when
+  /// every value is finite (waits for the device and downloads every parameter).
+  public func firstNonFiniteParameter() throws -> String? {
+    for parameter in model.parameters {
+      let values: [Float] = try backend.download(parameter.value)
+      if values.contains(where: { !$0.isFinite }) {
+        return parameter.name
+      }
+    }
+    return nil
+  }
+
   /// Waits for the last `train` or `evaluate` and returns its summed loss and correct count.
   public func outcome(labels: [Int32]) throws -> BatchOutcome {
     let batch = labels.count
