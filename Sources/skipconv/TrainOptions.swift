@@ -109,6 +109,8 @@ let trainingOptions: [OptionSpec] = [
     default: "5"),
   .value("momentum", "M", help: "Momentum of sgd.", default: "0.9"),
   .flag("no-bucketing", help: "Do not group examples of similar length into batches."),
+  .value("word-dropout", "P", help: "Probability that a training token becomes the unknown "
+    + "token, in [0, 1).", default: "0"),
 ]
 
 func trainingSettings(_ arguments: ParsedArguments) throws -> TrainingSettings {
@@ -125,5 +127,6 @@ func trainingSettings(_ arguments: ParsedArguments) throws -> TrainingSettings {
   settings.optimizer.maxGradientNorm = Float(try arguments.double("clip-norm", in: 0...1e6) ?? 5)
   settings.optimizer.momentum = Float(try arguments.double("momentum", in: 0...0.999) ?? 0.9)
   settings.bucketByLength = !arguments.flag("no-bucketing")
+  settings.wordDropout = Float(try arguments.double("word-dropout", in: 0...0.99) ?? 0)
   return settings
 }

@@ -58,7 +58,7 @@ public final class Trainer {
       let order = data.batchOrder(position.epoch)
       let epochStart = DispatchTime.now().uptimeNanoseconds
       var totals = (loss: 0.0, correct: 0, count: 0)
-      var next = prepare(order, at: position.batchInEpoch)
+      var next = prepare(order, at: position.batchInEpoch, epoch: position.epoch)
       while position.batchInEpoch < order.count {
         if shouldStop() {
           try checkParametersFinite(position)
@@ -73,7 +73,7 @@ public final class Trainer {
         try step.train(
           batch, learningRate: learningRate,
           dropoutSeed: dropoutSeed(runSeed: settings.seed, step: position.globalStep))
-        next = prepare(order, at: position.batchInEpoch + 1)
+        next = prepare(order, at: position.batchInEpoch + 1, epoch: position.epoch)
 
         // One read per step: the losses and predictions of this batch.
         let outcome = try step.outcome(labels: batch.host.labels)
@@ -141,18 +141,30 @@ public final class Trainer {
     }
   }
 
-  /// Starts building the batch at `index` of `order` on the preparation thread.
-  private func prepare(_ order: [[Int]], at index: Int) -> PreparedBatch {
+  /// Starts building the batch at `index` of `order` on the preparation thread, applying word
+  /// dropout with a seed derived from the run seed, the epoch and the index, so a resumed run
+  /// drops the same words.
+  private func prepare(_ order: [[Int]], at index: Int, epoch: Int) -> PreparedBatch {
     let prepared = PreparedBatch()
     guard index < order.count else { return prepared }
     let indices = order[index]
     let train = data.train
+    let wordDropout = settings.wordDropout
+    var random = SeededGenerator(
+      seed: settings.seed ^ (UInt64(epoch) << 32 | UInt64(index)) &* 0xD1B5_4A32_D192_ED03)
     preparation.async {
       let batch = train.batch(indices)
+      var tokens = batch.tokens
+      if wordDropout > 0 {
+        for i in tokens.indices where tokens[i] > Vocabulary.unknownID {
+          if random.nextFloat() < wordDropout {
+            tokens[i] = Vocabulary.unknownID
+          }
+        }
+      }
       prepared.fulfil(
         TokenBatch(
-          tokens: batch.tokens, labels: batch.labels, batchSize: batch.count,
-          length: batch.length))
+          tokens: tokens, labels: batch.labels, batchSize: batch.count, length: batch.length))
     }
     return prepared
   }

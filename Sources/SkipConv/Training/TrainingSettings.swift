@@ -12,6 +12,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
   public var optimizer = OptimizerSettings()
   /// Group examples of similar length into batches (within seeded chunks), which cuts padding.
   public var bucketByLength = true
+  /// Probability that a training token is replaced by the unknown id (word dropout), which
+  /// teaches the model not to lean on single words and on the embedding rows of rare ones.
+  public var wordDropout: Float = 0
 
   public init() {}
 
@@ -24,6 +27,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         "must be a positive number, got \(learningRate)"),
       ("warm-up fraction", (0...1).contains(warmupFraction),
         "must be in [0, 1], got \(warmupFraction)"),
+      ("word dropout", (0..<1).contains(wordDropout), "must be in [0, 1), got \(wordDropout)"),
       ("weight decay", optimizer.weightDecay >= 0, "must not be negative"),
       ("max gradient norm", optimizer.maxGradientNorm >= 0, "must not be negative (0 is off)"),
     ]
