@@ -26,6 +26,7 @@ let subcommands: [Subcommand] = [
   trainCommand,
   evaluateCommand,
   predictCommand,
+  tuneCommand,
 ]
 
 func printError(_ message: String) {

@@ -6,9 +6,12 @@ public final class OpenCLBackend: Backend {
 
   public var name: String { context.info.name }
 
+  /// Makes a backend on `context` with `variants`; by default the variants that `skipconv tune`
+  /// stored for this device and driver, else the defaults of its device class.
   public init(context: ComputeContext, variants: KernelVariants? = nil) {
     self.context = context
-    self.variants = variants ?? KernelVariants.defaults(for: context.info)
+    self.variants = variants ?? TunedVariants.load(for: context.info)?.variants(for: context.info)
+      ?? KernelVariants.defaults(for: context.info)
   }
 
   /// Opens the device chosen by `selector`, `SKIPCONV_DEVICE` or the default rule.
