@@ -3,7 +3,8 @@
 # static `skipconv` and `skipconv-bench` binaries, the OpenCL ICD loader, and run-gpu-check.sh.
 #
 # Usage: scripts/gpu-bundle.sh [BUNDLE_DIR]   (default: gpu-bundle)
-# Then copy BUNDLE_DIR to the GPU machine and run: BUNDLE_DIR/run-gpu-check.sh OUTPUT_DIR
+# Writes BUNDLE_DIR and BUNDLE_DIR.tar.gz (about 55 MB: the binaries carry Foundation and its
+# ICU data). On the GPU machine: tar xzf gpu-bundle.tar.gz && gpu-bundle/run-gpu-check.sh OUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bundle=${1:-gpu-bundle}
@@ -13,13 +14,20 @@ swift build -c release --static-swift-stdlib --product skipconv-bench
 rm -rf "$bundle"
 mkdir -p "$bundle/lib"
 cp .build/release/skipconv .build/release/skipconv-bench "$bundle/"
+strip "$bundle/skipconv" "$bundle/skipconv-bench"
 
-# The ICD loader (libOpenCL.so.1) from ocl-icd; the vendor driver comes from the GPU machine.
-loader=$(ldconfig -p | awk '/libOpenCL.so.1 / {print $NF; exit}')
-if [[ -z $loader ]]; then
+# Shared libraries the binaries load besides the C and C++ runtimes: the OpenCL ICD loader
+# (libOpenCL.so.1 from ocl-icd; the vendor driver comes from the GPU machine) and libcurl with
+# its dependencies (Foundation's URLSession). run-gpu-check.sh uses them only where the GPU
+# machine lacks one.
+if ! ldd .build/release/skipconv | grep -q "libOpenCL.so.1 => /"; then
   echo "gpu-bundle: libOpenCL.so.1 not found; run scripts/setup.sh first" >&2
   exit 1
 fi
-cp -L "$loader" "$bundle/lib/libOpenCL.so.1"
+ldd .build/release/skipconv .build/release/skipconv-bench \
+  | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u \
+  | grep -Ev '/(libc|libm|libdl|libpthread|librt|libresolv|libstdc\+\+|libgcc_s)\.so' \
+  | while read -r library; do cp -L "$library" "$bundle/lib/"; done
 cp scripts/run-gpu-check.sh "$bundle/"
-echo "gpu-bundle: wrote $bundle ($(du -sh "$bundle" | cut -f1))"
+tar -czf "$bundle.tar.gz" -C "$(dirname "$bundle")" "$(basename "$bundle")"
+echo "gpu-bundle: wrote $bundle and $bundle.tar.gz ($(du -h "$bundle.tar.gz" | cut -f1))"

@@ -5,11 +5,19 @@
 # check ends within about 5 minutes.
 #
 # Usage: run-gpu-check.sh OUTPUT_DIR
+# CHECK_DEVICE selects the device (default gpu; cpu runs the same check on PoCL).
 set -uo pipefail
+export PATH="$PATH:/sbin:/usr/sbin"
+device=${CHECK_DEVICE:-gpu}
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: run-gpu-check.sh OUTPUT_DIR}
 mkdir -p "$out"
-export LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# Use the bundled libraries only when the machine lacks one of them.
+missing=$(ldd "$here/skipconv" "$here/skipconv-bench" | awk '/not found/ {print $1}' | sort -u)
+if [[ -n $missing ]]; then
+  export LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "using bundled libraries for: $missing" | tee "$out/libraries.txt"
+fi
 
 # Register the NVIDIA driver in a private vendors folder when the system has no ICD file for it.
 if ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
@@ -30,8 +38,8 @@ fi
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1
 timeout 30 "$here/skipconv" devices --check > "$out/devices.txt" 2>&1
 echo "devices: exit $?" | tee -a "$out/status.txt"
-timeout 120 "$here/skipconv" parity --device gpu > "$out/parity.md" 2>&1
+timeout 120 "$here/skipconv" parity --device "$device" > "$out/parity.md" 2>&1
 echo "parity: exit $?" | tee -a "$out/status.txt"
-timeout 120 "$here/skipconv-bench" --device gpu --reference-runs 0 \
+timeout 120 "$here/skipconv-bench" --device "$device" --reference-runs 0 \
   --json "$out/bench.json" > "$out/bench.md" 2> "$out/bench.log"
 echo "bench: exit $?" | tee -a "$out/status.txt"

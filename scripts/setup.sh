@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what SkipConv needs on Debian or Ubuntu and is missing: the OpenCL ICD loader and
-# headers, PoCL (an OpenCL driver for the CPU) and clinfo. Installs only missing packages, so a
+# headers, PoCL (an OpenCL driver for the CPU), clinfo, and the libcurl development files that
+# Foundation's URLSession (dataset downloads) links against in a --static-swift-stdlib build. Installs only missing packages, so a
 # second run changes nothing. Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 
-packages=(ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo)
+packages=(ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo libcurl4-openssl-dev)
 
 missing=()
 for package in "${packages[@]}"; do
