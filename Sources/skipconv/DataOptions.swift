@@ -1,7 +1,7 @@
 import Foundation
 import SkipConv
 
-/// Options that say where examples come from and how to read them.
+/// Options that set where examples come from and how to read them.
 let dataOptions: [OptionSpec] = [
   .value("train", "FILE", help: "Training file (CSV, TSV, TREC or fastText), instead of DATASET."),
   .value("validation", "FILE", help: "Validation file; without it a fraction of the training "
@@ -30,7 +30,7 @@ func readOptions(_ arguments: ParsedArguments) -> ReadOptions {
   return options
 }
 
-/// The training source from DATASET or `--train`, checked before any file is read.
+/// Returns the training source from DATASET or `--train`, checked before any file is read.
 func trainingSource(_ arguments: ParsedArguments) throws -> TrainingSource {
   let command = arguments.command
   if let train = arguments.string("train") {

@@ -48,7 +48,7 @@ let tuneCommand = Subcommand(
   return ExitStatus.success
 }
 
-/// The sizes of a configuration that its family uses, for example `blocked 6x2 dw 4x3`.
+/// Formats the sizes that a configuration's family uses, for example `blocked 6x2 dw 4x3`.
 func describe(_ configuration: Conv1dKernelConfig) -> String {
   switch configuration.family {
   case .blocked:

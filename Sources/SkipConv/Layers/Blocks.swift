@@ -9,8 +9,9 @@ protocol Block: AnyObject {
   func backward(_ dy: Tensor, inputGradient dx: Tensor) throws
 }
 
-/// The padding of a block's convolution: `same` at stride 1; at stride 2 the same left and right
-/// split, so that the output length `(L - 1) / stride + 1` matches the strided projection beside it.
+/// Returns the padding of a block's convolution: `same` at stride 1, and at stride 2 the same
+/// left and right split, so that the output length `(L - 1) / stride + 1` matches the strided
+/// projection beside it.
 func blockPadding(kernelSize: Int, dilation: Int, stride: Int) -> Padding {
   if stride == 1 {
     return .same

@@ -1,4 +1,4 @@
-/// What one training step did, as logged to the metrics file (one JSON object per line).
+/// Metrics of one training step, as logged to the metrics file (one JSON object per line).
 public struct StepMetrics: Codable, Sendable {
   public var epoch: Int
   /// Optimizer steps so far, this one included.

@@ -1,4 +1,4 @@
-/// How a model is trained: epochs, batches, learning-rate schedule, optimizer and seed.
+/// Training hyperparameters: epochs, batches, learning-rate schedule, optimizer and seed.
 public struct TrainingSettings: Codable, Equatable, Sendable {
   public var epochs = 3
   public var batchSize = 64
@@ -36,7 +36,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     }
   }
 
-  /// The schedule over `stepsPerEpoch * epochs` steps.
+  /// Returns the learning-rate schedule over `stepsPerEpoch * epochs` steps.
   public func schedule(stepsPerEpoch: Int) -> LearningRateSchedule {
     let total = stepsPerEpoch * epochs
     return LearningRateSchedule(
@@ -45,7 +45,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
   }
 }
 
-/// Where training stands: the epoch (from 0) and the number of its batches already done.
+/// The progress of a run: the epoch (from 0) and the number of its batches already done.
 public struct TrainingPosition: Codable, Equatable, Sendable {
   public var epoch: Int
   public var batchInEpoch: Int
@@ -59,7 +59,8 @@ public struct TrainingPosition: Codable, Equatable, Sendable {
   }
 }
 
-/// The seed of the dropout mask of `step`, derived from the run seed so every step differs.
+/// Returns the seed of the dropout mask of `step`, derived from the run seed so every step
+/// differs.
 func dropoutSeed(runSeed: UInt64, step: Int) -> UInt32 {
   lowbias32(UInt32(truncatingIfNeeded: runSeed) ^ lowbias32(UInt32(truncatingIfNeeded: step)))
 }
