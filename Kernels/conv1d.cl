@@ -69,40 +69,50 @@
 // ---------------------------------------------------------------------------------------------
 // Layout helpers for the blocked kernels
 
-// Writes dst [rows * phases, rowLength] with dst[row * phases + r][j] = v(j * stride + r), where
-// v(p) = src[row][(p - offset) / upsample] when p - offset is a non-negative multiple of
-// upsample below upsample * srcLength, and 0 otherwise. `offset` is the left padding (negative
-// crops). With stride > 1 each phase r holds every stride-th padded position, so a strided
-// convolution reads it with unit stride; upsample > 1 inserts zeros between inputs, which turns
-// a strided transposed convolution into a unit-stride one.
-// One work-item writes 8 consecutive positions. Global size: (ceil(rowLength / 8), rows * phases).
-float conv1d_padded_value(__global const float *restrict src, const int phaseRow, const int j,
-                          const int srcLength, const int phases, const int stride,
-                          const int offset, const int upsample) {
-  const int row = phaseRow / phases;
-  const int p = j * stride + (phaseRow - row * phases) - offset;
+// Writes padded windows of source rows: dst[(row * phases + r) * windows + e][j] =
+// v((windowStart(e) + j) * stride + r), where v(p) = src[row][(p - offset) / upsample] when
+// p - offset is a non-negative multiple of upsample below upsample * srcLength, and 0 otherwise.
+// `offset` is the left padding (negative crops). Window e starts at e * tileWidth for the first
+// leftWindows windows and at rightStart + (e - leftWindows) * tileWidth after them; one window
+// with leftWindows = 1 and tileWidth = 0 is a whole padded row.
+// With stride > 1 each phase r holds every stride-th padded position, so a strided convolution
+// reads it with unit stride; upsample > 1 inserts zeros between inputs, which turns a strided
+// transposed convolution into a unit-stride one.
+// One work-item writes 8 consecutive positions.
+// Global size: (ceil(windowLength / 8), rows * phases * windows).
+float conv1d_padded_value(__global const float *restrict src, const int row, const int phase,
+                          const int j, const int srcLength, const int stride, const int offset,
+                          const int upsample) {
+  const int p = j * stride + phase - offset;
   return p >= 0 && p % upsample == 0 && p / upsample < srcLength
              ? src[(size_t)row * srcLength + p / upsample]
              : 0.0f;
 }
 
 __kernel void conv1d_pad_input(__global const float *restrict src, __global float *restrict dst,
-                               const int rows, const int srcLength, const int rowLength,
-                               const int phases, const int stride, const int offset,
-                               const int upsample) {
+                               const int rows, const int srcLength, const int windowLength,
+                               const int windows, const int leftWindows, const int rightStart,
+                               const int tileWidth, const int phases, const int stride,
+                               const int offset, const int upsample) {
   const int j0 = get_global_id(0) * 8;
-  const int phaseRow = get_global_id(1);
-  if (j0 >= rowLength || phaseRow >= rows * phases) {
+  const int window = get_global_id(1);
+  if (j0 >= windowLength || window >= rows * phases * windows) {
     return;
   }
-  __global float *out = dst + (size_t)phaseRow * rowLength + j0;
-  const int p0 = j0 - offset;
-  if (stride == 1 && upsample == 1 && j0 + 8 <= rowLength && p0 >= 0 && p0 + 8 <= srcLength) {
+  const int phaseRow = window / windows;
+  const int e = window - phaseRow * windows;
+  const int row = phaseRow / phases;
+  const int phase = phaseRow - row * phases;
+  const int start = e < leftWindows ? e * tileWidth : rightStart + (e - leftWindows) * tileWidth;
+  __global float *out = dst + (size_t)window * windowLength + j0;
+  const int p0 = start + j0 - offset;
+  if (stride == 1 && upsample == 1 && j0 + 8 <= windowLength && p0 >= 0
+      && p0 + 8 <= srcLength) {
     // A run inside the source row: a shifted vector copy.
-    vstore8(vload8(0, src + (size_t)phaseRow * srcLength + p0), 0, out);
+    vstore8(vload8(0, src + (size_t)row * srcLength + p0), 0, out);
   } else {
-    for (int e = 0; e < 8 && j0 + e < rowLength; ++e) {
-      out[e] = conv1d_padded_value(src, phaseRow, j0 + e, srcLength, phases, stride, offset,
+    for (int i = 0; i < 8 && j0 + i < windowLength; ++i) {
+      out[i] = conv1d_padded_value(src, row, phase, start + j0 + i, srcLength, stride, offset,
                                    upsample);
     }
   }
@@ -145,27 +155,49 @@ __kernel void conv1d_pack_weight(__global const float *restrict weight,
 
 #define BLOCK_WIDTH (8 * CONV1D_BLOCK_VECTORS)
 
-// One work-item computes CONV1D_BLOCK_CHANNELS output channels x BLOCK_WIDTH positions of one
-// sample. `input` is [N][Cin * phases][rowLength] from conv1d_pad_input, with phase r of row c
-// holding padded positions j * stride + r, so output t and tap k read phase (k*d) % stride at
-// t + (k*d) / stride; rowLength must cover tilesPerRow * BLOCK_WIDTH + (d*(K-1)) / stride.
+// One work-item computes CONV1D_BLOCK_CHANNELS output channels x BLOCK_WIDTH positions (a run)
+// of one sample. A run reads its input without bounds checks from one of two places:
+// - `input` [N][Cin * phases][rowLength], where padded position p of channel c is at row
+//   c * phases + p % stride, index p / stride + shift. This is either the padded, phase-split
+//   copy from conv1d_pad_input (shift 0), or, at unit stride, the input itself (shift = -padLeft)
+//   for runs whose positions all lie inside it. Output t and tap k read padded position
+//   t * stride + k * d. Rows must cover tilesPerRow * BLOCK_WIDTH + (d*(K-1)) / stride positions
+//   (counted from the shift) for every run that reads them.
+// - `edges` [N][Cin][edgeRuns][edgeLength], padded windows from conv1d_pad_input for the first
+//   leftEdgeRuns runs of a row and the runs from firstRightEdgeRun on (unit stride only).
 // `weight` is [ceil(Cout / CONV1D_BLOCK_CHANNELS)][K][Cin][CONV1D_BLOCK_CHANNELS] from
 // conv1d_pack_weight. `bias` is read only when hasBias is set.
 // Global size: (N * tilesPerRow, ceil(Cout / CONV1D_BLOCK_CHANNELS)).
 __kernel void conv1d_forward_blocked(
-    __global const float *restrict input, __global const float *restrict weight,
-    __global const float *restrict bias, __global float *restrict output, const int batch,
-    const int inputChannels, const int outputChannels, const int kernelSize, const int dilation,
-    const int stride, const int phases, const int rowLength, const int outputLength,
-    const int tilesPerRow, const int hasBias, const int applyRelu, const int accumulate) {
+    __global const float *restrict input, __global const float *restrict edges,
+    __global const float *restrict weight, __global const float *restrict bias,
+    __global float *restrict output, const int batch, const int inputChannels,
+    const int outputChannels, const int kernelSize, const int dilation, const int stride,
+    const int phases, const int rowLength, const int shift, const int leftEdgeRuns,
+    const int firstRightEdgeRun, const int edgeRuns, const int edgeLength,
+    const int outputLength, const int tilesPerRow, const int hasBias, const int applyRelu,
+    const int accumulate) {
   const int tile = get_global_id(0);
   const int channelBlock = get_global_id(1);
   if (tile >= batch * tilesPerRow || channelBlock * CONV1D_BLOCK_CHANNELS >= outputChannels) {
     return;
   }
   const int n = tile / tilesPerRow;
-  const int t0 = (tile - n * tilesPerRow) * BLOCK_WIDTH;
+  const int run = tile - n * tilesPerRow;
+  const int t0 = run * BLOCK_WIDTH;
   const int o0 = channelBlock * CONV1D_BLOCK_CHANNELS;
+
+  // Where this run reads: the start of its window in channel 0 and the step between channels.
+  __global const float *sample;
+  size_t channelStride;
+  if (run < leftEdgeRuns || run >= firstRightEdgeRun) {
+    const int edge = run < leftEdgeRuns ? run : leftEdgeRuns + run - firstRightEdgeRun;
+    channelStride = (size_t)edgeRuns * edgeLength;
+    sample = edges + (size_t)n * inputChannels * channelStride + (size_t)edge * edgeLength;
+  } else {
+    channelStride = (size_t)phases * rowLength;
+    sample = input + (size_t)n * inputChannels * channelStride + t0 + shift;
+  }
 
   float8 sum[CONV1D_BLOCK_CHANNELS][CONV1D_BLOCK_VECTORS];
 #pragma unroll
@@ -177,11 +209,9 @@ __kernel void conv1d_forward_blocked(
   }
 
   // Taps outside, channels inside: the inner loop only advances two pointers.
-  const size_t channelStride = (size_t)phases * rowLength;
-  __global const float *sample = input + (size_t)n * inputChannels * channelStride + t0;
   for (int k = 0; k < kernelSize; ++k) {
-    const int shift = k * dilation;
-    __global const float *x = sample + (shift % stride) * rowLength + shift / stride;
+    const int tapShift = k * dilation;
+    __global const float *x = sample + (tapShift % stride) * rowLength + tapShift / stride;
     __global const float *w =
         weight + ((size_t)channelBlock * kernelSize + k) * inputChannels * CONV1D_BLOCK_CHANNELS;
     for (int c = 0; c < inputChannels; ++c) {

@@ -56,32 +56,73 @@ struct BlockedConvolution {
   }
 }
 
-/// How conv1d_pad_input lays out the rows that a blocked kernel reads. Padded position p of a row
-/// (input position `(p - offset) / upsample`) goes to phase `p % stride` at index `p / stride`, so
-/// tap k of output t reads phase `(k*d) % stride` at `t + (k*d) / stride`.
-struct BlockedRowLayout {
+/// Padded windows of input rows, as conv1d_pad_input writes them. Padded position p of a row
+/// (input position `(p - offset) / upsample`) goes to phase `p % stride` at index `p / stride`,
+/// so tap k of output t reads phase `(k*d) % stride` at `t + (k*d) / stride`. A layout holds
+/// either whole rows, one window per phase row, or at unit stride the windows of the runs of
+/// output positions near the ends of each row.
+struct PaddedWindows {
   /// The left padding; negative values crop.
   var offset: Int
   var stride: Int
   /// Phases stored per row: only `min(stride, d*(K-1) + 1)` of them are ever read.
   var phases: Int
   var upsample: Int
-  /// Positions per phase row.
-  var rowLength: Int
+  /// Positions per window.
+  var length: Int
+  /// Windows per phase row: the first `leftCount` start at multiples of `runWidth`, the others
+  /// at `rightStart` plus multiples of `runWidth`.
+  var count = 1
+  var leftCount = 1
+  var rightStart = 0
+  var runWidth = 0
 
-  /// The layout for `convolution` when the kernel covers output positions [0, coveredPositions).
-  init(_ convolution: BlockedConvolution, coveredPositions: Int) {
+  /// Whole padded rows for `convolution` when the kernel covers output positions
+  /// [0, coveredPositions).
+  init(rowsOf convolution: BlockedConvolution, coveredPositions: Int) {
     let span = convolution.dilation * (convolution.kernelSize - 1)
     offset = convolution.padLeft
     stride = convolution.stride
     phases = min(convolution.stride, span + 1)
     upsample = convolution.upsample
-    rowLength = coveredPositions + span / convolution.stride
+    length = coveredPositions + span / convolution.stride
   }
 
-  /// Whether the kernel can read unpadded rows of `length` positions in place: nothing to pad,
-  /// split or upsample, and every position it reads lies inside the row.
-  func fitsInPlace(length: Int) -> Bool {
-    offset == 0 && stride == 1 && upsample == 1 && rowLength <= length
+  /// The windows of `count` runs of `runWidth` output positions of a unit-stride convolution:
+  /// `leftCount` runs from the start of a row and the rest from run `firstRight` on.
+  init(
+    edgesOf convolution: BlockedConvolution, runWidth: Int, leftCount: Int, firstRight: Int,
+    count: Int
+  ) {
+    offset = convolution.padLeft
+    stride = 1
+    phases = 1
+    upsample = 1
+    length = runWidth + convolution.dilation * (convolution.kernelSize - 1)
+    self.count = count
+    self.leftCount = leftCount
+    rightStart = firstRight * runWidth
+    self.runWidth = runWidth
   }
+
+  /// Whether whole rows of `length` positions can be read in place: nothing to pad, split or
+  /// upsample, and every position the kernel reads lies inside the row.
+  func fitsInPlace(length rowLength: Int) -> Bool {
+    count == 1 && offset == 0 && stride == 1 && upsample == 1 && length <= rowLength
+  }
+}
+
+/// Where conv1d_forward_blocked reads its input: `rows`, either the input itself or a padded
+/// copy, and for the runs near the row ends that would read padding, the windows in `edges`.
+struct BlockedForwardInput {
+  var rows: DeviceBuffer
+  var rowLength: Int
+  /// The index within a row of `rows` of padded position 0: `-padLeft` in place, 0 when padded.
+  var shift: Int
+  var phases: Int
+  var edges: DeviceBuffer
+  var leftEdgeRuns: Int
+  var firstRightEdgeRun: Int
+  var edgeRuns: Int
+  var edgeLength: Int
 }
