@@ -10,10 +10,12 @@
 //
 // Blocked (for CPU devices such as PoCL). Each work-item keeps a block of outputs in float8
 // registers, broadcasts scalar weights and loads input runs as vectors, with no local memory and
-// no barriers. The kernels read a padded copy of the input made by conv1d_pad_input, so that the
-// inner loops need no bounds checks, and packed weights made by conv1d_pack_weight.
-//   conv1d_forward_blocked           y (or dx, given flipped weights and dy as input)
-//   conv1d_backward_weight_blocked   dw partial sums per batch chunk
+// no barriers. Its inner loops have no bounds checks: the host passes packed weights from
+// conv1d_pack_weight and input rows that cover every position a work-item reads, either the
+// input itself or padded rows and windows from conv1d_pad_input. dx runs on the forward kernel
+// as a unit-stride convolution of dy (upsampled by the stride) with the reversed kernel.
+//   conv1d_forward_blocked           y, or dx from dy and the reversed, transposed weights
+//   conv1d_backward_weight_blocked   dw partial sums per chunk of samples
 //   Tuning macros:
 //   CONV1D_BLOCK_CHANNELS          output channels per work-item (forward), default 6
 //   CONV1D_BLOCK_VECTORS           float8 runs of positions per work-item (forward), default 2
@@ -273,11 +275,13 @@ float conv1d_horizontal_sum(const float8 v) {
   return pair.x + pair.y;
 }
 
-// One work-item sums dy[n,o,t] * x[n,c, t*s + k*d - padLeft] over the samples of one batch chunk
-// for WEIGHT_CHANNELS output channels o x WEIGHT_TAPS consecutive (c, k) pairs, with float8 lanes
-// along t, and writes partials[chunk][o][c*K + k]. `input` is laid out as for
-// conv1d_forward_blocked; its rows must cover ceil(Lout / 8) * 8 + (d*(K-1)) / stride positions,
-// and the dy lanes past Lout are zero, so finite padding contributes nothing.
+// One work-item sums dy[n,o,t] * x[n,c, t*s + k*d - padLeft] over the samples of one chunk for
+// WEIGHT_CHANNELS output channels o x WEIGHT_TAPS consecutive (c, k) pairs, with float8 lanes
+// along t, and writes partials[chunk][o][c*K + k]. `input` is [N][Cin * phases][rowLength] with
+// padded position p of channel c at row c * phases + p % stride, index p / stride: the padded,
+// phase-split rows from conv1d_pad_input, or the input itself when it needs no padding. Rows must
+// cover ceil(Lout / 8) * 8 + (d*(K-1)) / stride positions; the dy lanes past Lout are zero, so
+// the finite values read there contribute nothing.
 // Global size: (ceil(Cin*K / WEIGHT_TAPS), ceil(Cout / WEIGHT_CHANNELS), chunks).
 __kernel void conv1d_backward_weight_blocked(
     __global const float *restrict input, __global const float *restrict outputGradient,

@@ -1,8 +1,8 @@
 /// The sizes of one conv1d_forward_blocked launch.
 ///
 /// The forward pass uses the geometry as it is. The backward input pass runs the same kernel on
-/// the transposed convolution: dy becomes the input, the kernel is reversed and transposed, the
-/// left padding becomes `d*(K-1) - padLeft` (negative values crop), and a stride becomes an
+/// the transposed convolution: dy becomes the input and the kernel is reversed and transposed.
+/// Its left padding becomes `d*(K-1) - padLeft`, where negative values crop. A stride becomes an
 /// upsampling of dy by zero insertion, so the kernel always runs at unit stride there.
 struct BlockedConvolution {
   var batch: Int
@@ -46,7 +46,7 @@ struct BlockedConvolution {
     flipsWeight = true
   }
 
-  /// The dx of a strided 1x1 projection at the sampled positions only: [N, Cin, Lout] from
+  /// dx of a strided 1x1 projection at the sampled positions only: [N, Cin, Lout] from
   /// dy [N, Cout, Lout] and the transposed weights.
   init(compactBackwardInput g: Conv1dGeometry) {
     self.init(backwardInput: g)
@@ -58,7 +58,7 @@ struct BlockedConvolution {
 
 /// Padded windows of input rows, as conv1d_pad_input writes them. Padded position p of a row
 /// (input position `(p - offset) / upsample`) goes to phase `p % stride` at index `p / stride`,
-/// so tap k of output t reads phase `(k*d) % stride` at `t + (k*d) / stride`. A layout holds
+/// so tap k of output t reads phase `(k*d) % stride` at `t + (k*d) / stride`. A layout contains
 /// either whole rows, one window per phase row, or at unit stride the windows of the runs of
 /// output positions near the ends of each row.
 struct PaddedWindows {
@@ -105,15 +105,15 @@ struct PaddedWindows {
     self.runWidth = runWidth
   }
 
-  /// Whether whole rows of `length` positions can be read in place: nothing to pad, split or
-  /// upsample, and every position the kernel reads lies inside the row.
+  /// Returns whether whole rows of `length` positions can be read in place: nothing to pad, split
+  /// or upsample, and every position the kernel reads lies inside the row.
   func fitsInPlace(length rowLength: Int) -> Bool {
     count == 1 && offset == 0 && stride == 1 && upsample == 1 && length <= rowLength
   }
 }
 
-/// Where conv1d_forward_blocked reads its input: `rows`, either the input itself or a padded
-/// copy, and for the runs near the row ends that would read padding, the windows in `edges`.
+/// The input sources of conv1d_forward_blocked: `rows`, either the input itself or a padded
+/// copy, and the windows in `edges` for the runs near the row ends that would read padding.
 struct BlockedForwardInput {
   var rows: DeviceBuffer
   var rowLength: Int

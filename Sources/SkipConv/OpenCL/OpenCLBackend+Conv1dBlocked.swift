@@ -117,9 +117,9 @@ extension OpenCLBackend {
 
   // MARK: Layout helpers
 
-  /// Lays out the input of a forward launch: at unit stride the input itself, plus padded
-  /// windows for the runs whose positions reach past either end of a row; otherwise a padded,
-  /// phase-split or upsampled copy of every row.
+  /// Lays out the input of a forward launch. At unit stride the kernel reads the input itself,
+  /// plus padded windows for the runs whose positions reach past either end of a row. Otherwise
+  /// it reads a padded, phase-split or upsampled copy of every row.
   private func blockedForwardInput(
     _ source: DeviceBuffer, _ convolution: BlockedConvolution, tilesPerRow: Int,
     config: Conv1dKernelConfig

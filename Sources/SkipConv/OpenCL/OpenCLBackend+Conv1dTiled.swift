@@ -57,7 +57,7 @@ extension OpenCLBackend {
   }
 
   /// Runs conv1d_backward_weight_tiled into partial sums over chunks of (n, t) positions, then
-  /// sums the chunks into dw; a single chunk in overwrite mode writes dw directly.
+  /// sums the chunks into dw. A single chunk in overwrite mode writes dw directly.
   func tiledBackwardWeight(
     _ geometry: Conv1dGeometry, _ gradients: Conv1dWeightGradients, mode: GradientMode,
     config: Conv1dKernelConfig
