@@ -36,7 +36,7 @@ public struct Conv1dKernelConfig: Hashable, Sendable {
 
   /// Both: about how many (n, t) positions one dw partial sum covers. Smaller chunks give more
   /// parallel work and a larger partial buffer, which a fixed-order pass then sums.
-  public var weightChunkPositions = 1024
+  public var weightChunkPositions = 512
 
   public init(family: Family) {
     self.family = family
