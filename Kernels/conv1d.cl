@@ -383,19 +383,34 @@ __kernel void conv1d_backward_weight_blocked(
 // ---------------------------------------------------------------------------------------------
 // Reductions shared by both families
 
-// dw[i] = sum over chunks of partials[chunk][i], in chunk order, stored or added.
+// dw[i] = sum over chunks of partials[chunk][i], in chunk order, stored or added. One work-item
+// sums 8 consecutive elements as one float8, which PoCL runs several times faster than one
+// element per work-item. Global size: (ceil(count / 8)).
 __kernel void conv1d_reduce_partials(__global const float *restrict partials,
                                      __global float *restrict weightGradient, const int count,
                                      const int chunks, const int accumulate) {
-  const int i = get_global_id(0);
-  if (i >= count) {
+  const int i0 = get_global_id(0) * 8;
+  if (i0 >= count) {
     return;
   }
-  float sum = 0.0f;
-  for (int chunk = 0; chunk < chunks; ++chunk) {
-    sum += partials[(size_t)chunk * count + i];
+  if (i0 + 8 <= count) {
+    float8 sum = (float8)(0.0f);
+    for (int chunk = 0; chunk < chunks; ++chunk) {
+      sum += vload8(0, partials + (size_t)chunk * count + i0);
+    }
+    if (accumulate) {
+      sum += vload8(0, weightGradient + i0);
+    }
+    vstore8(sum, 0, weightGradient + i0);
+  } else {
+    for (int i = i0; i < count; ++i) {
+      float sum = 0.0f;
+      for (int chunk = 0; chunk < chunks; ++chunk) {
+        sum += partials[(size_t)chunk * count + i];
+      }
+      weightGradient[i] = accumulate ? weightGradient[i] + sum : sum;
+    }
   }
-  weightGradient[i] = accumulate ? weightGradient[i] + sum : sum;
 }
 
 // db[o] = sum_{n,t} dy[n,o,t]: one work-item per output channel, float8 lanes along t, lanes and
