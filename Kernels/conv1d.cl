@@ -10,10 +10,11 @@
 //
 // Blocked (for CPU devices such as PoCL). Each work-item keeps a block of outputs in float8
 // registers, broadcasts scalar weights and loads input runs as vectors, with no local memory and
-// no barriers. Its inner loops have no bounds checks: the host passes packed weights from
-// conv1d_pack_weight and input rows that cover every position a work-item reads, either the
-// input itself or padded rows and windows from conv1d_pad_input. dx runs on the forward kernel
-// as a unit-stride convolution of dy (upsampled by the stride) with the reversed kernel.
+// no barriers. Its inner loops have no bounds checks and read contiguous streams: the host
+// passes weights packed per block of output channels by conv1d_pack_weight, and the padded input
+// cut into one window per run of positions (forward) or into whole padded rows (dw) by
+// conv1d_pad_input. dx runs on the forward kernel as a unit-stride convolution of dy (upsampled
+// by the stride) with the reversed kernel.
 //   conv1d_forward_blocked           y, or dx from dy and the reversed, transposed weights
 //   conv1d_backward_weight_blocked   dw partial sums per chunk of samples
 //   Tuning macros:
@@ -71,50 +72,46 @@
 // ---------------------------------------------------------------------------------------------
 // Layout helpers for the blocked kernels
 
-// Writes padded windows of source rows: dst[(row * phases + r) * windows + e][j] =
-// v((windowStart(e) + j) * stride + r), where v(p) = src[row][(p - offset) / upsample] when
-// p - offset is a non-negative multiple of upsample below upsample * srcLength, and 0 otherwise.
-// `offset` is the left padding (negative crops). Window e starts at e * tileWidth for the first
-// leftWindows windows and at rightStart + (e - leftWindows) * tileWidth after them; one window
-// with leftWindows = 1 and tileWidth = 0 is a whole padded row.
-// With stride > 1 each phase r holds every stride-th padded position, so a strided convolution
-// reads it with unit stride; upsample > 1 inserts zeros between inputs, which turns a strided
-// transposed convolution into a unit-stride one.
+// Writes windows of the padded input, one per run of runWidth output positions:
+// dst[n][run][c][phase][j] = v(n, c, (run * runWidth + j) * stride + phase), where
+// v(n, c, p) = src[n][c][(p - offset) / upsample] when p - offset is a non-negative multiple of
+// upsample below upsample * srcLength, and 0 otherwise. `offset` is the left padding (negative
+// crops). With stride > 1 each phase holds every stride-th padded position, so a strided
+// convolution reads it with unit stride; upsample > 1 inserts zeros between inputs, which turns a
+// strided transposed convolution into a unit-stride one. With runs = 1 and runWidth = 0 each
+// window is a whole padded row: dst [N * C * phases][windowLength].
 // One work-item writes 8 consecutive positions.
-// Global size: (ceil(windowLength / 8), rows * phases * windows).
-float conv1d_padded_value(__global const float *restrict src, const int row, const int phase,
-                          const int j, const int srcLength, const int stride, const int offset,
+// Global size: (ceil(windowLength / 8), N * runs * C * phases).
+float conv1d_padded_value(__global const float *restrict row, const int p, const int srcLength,
                           const int upsample) {
-  const int p = j * stride + phase - offset;
-  return p >= 0 && p % upsample == 0 && p / upsample < srcLength
-             ? src[(size_t)row * srcLength + p / upsample]
-             : 0.0f;
+  return p >= 0 && p % upsample == 0 && p / upsample < srcLength ? row[p / upsample] : 0.0f;
 }
 
 __kernel void conv1d_pad_input(__global const float *restrict src, __global float *restrict dst,
-                               const int rows, const int srcLength, const int windowLength,
-                               const int windows, const int leftWindows, const int rightStart,
-                               const int tileWidth, const int phases, const int stride,
-                               const int offset, const int upsample) {
+                               const int batch, const int channels, const int srcLength,
+                               const int runs, const int runWidth, const int windowLength,
+                               const int phases, const int stride, const int offset,
+                               const int upsample) {
   const int j0 = get_global_id(0) * 8;
   const int window = get_global_id(1);
-  if (j0 >= windowLength || window >= rows * phases * windows) {
+  if (j0 >= windowLength || window >= batch * runs * channels * phases) {
     return;
   }
-  const int phaseRow = window / windows;
-  const int e = window - phaseRow * windows;
-  const int row = phaseRow / phases;
-  const int phase = phaseRow - row * phases;
-  const int start = e < leftWindows ? e * tileWidth : rightStart + (e - leftWindows) * tileWidth;
+  const int phaseRow = window / phases;
+  const int phase = window - phaseRow * phases;
+  const int runRow = phaseRow / channels;
+  const int c = phaseRow - runRow * channels;
+  const int n = runRow / runs;
+  const int start = (runRow - n * runs) * runWidth + j0;
+  __global const float *row = src + ((size_t)n * channels + c) * srcLength;
   __global float *out = dst + (size_t)window * windowLength + j0;
-  const int p0 = start + j0 - offset;
-  if (stride == 1 && upsample == 1 && j0 + 8 <= windowLength && p0 >= 0
-      && p0 + 8 <= srcLength) {
-    // A run inside the source row: a shifted vector copy.
-    vstore8(vload8(0, src + (size_t)row * srcLength + p0), 0, out);
+  if (stride == 1 && upsample == 1 && j0 + 8 <= windowLength && start - offset >= 0
+      && start - offset + 8 <= srcLength) {
+    // Positions inside the source row: a shifted vector copy.
+    vstore8(vload8(0, row + start - offset), 0, out);
   } else {
     for (int i = 0; i < 8 && j0 + i < windowLength; ++i) {
-      out[i] = conv1d_padded_value(src, row, phase, start + j0 + i, srcLength, stride, offset,
+      out[i] = conv1d_padded_value(row, (start + i) * stride + phase - offset, srcLength,
                                    upsample);
     }
   }
@@ -158,48 +155,32 @@ __kernel void conv1d_pack_weight(__global const float *restrict weight,
 #define BLOCK_WIDTH (8 * CONV1D_BLOCK_VECTORS)
 
 // One work-item computes CONV1D_BLOCK_CHANNELS output channels x BLOCK_WIDTH positions (a run)
-// of one sample. A run reads its input without bounds checks from one of two places:
-// - `input` [N][Cin * phases][rowLength], where padded position p of channel c is at row
-//   c * phases + p % stride, index p / stride + shift. This is either the padded, phase-split
-//   copy from conv1d_pad_input (shift 0), or, at unit stride, the input itself (shift = -padLeft)
-//   for runs whose positions all lie inside it. Output t and tap k read padded position
-//   t * stride + k * d. Rows must cover tilesPerRow * BLOCK_WIDTH + (d*(K-1)) / stride positions
-//   (counted from the shift) for every run that reads them.
-// - `edges` [N][Cin][edgeRuns][edgeLength], padded windows from conv1d_pad_input for the first
-//   leftEdgeRuns runs of a row and the runs from firstRightEdgeRun on (unit stride only).
-// `weight` is [ceil(Cout / CONV1D_BLOCK_CHANNELS)][K][Cin][CONV1D_BLOCK_CHANNELS] from
-// conv1d_pack_weight. `bias` is read only when hasBias is set.
+// of one sample, reading without bounds checks:
+// - `input` [N][tilesPerRow][Cin][phases][windowLength] from conv1d_pad_input: the window of each
+//   run, so a work-item streams one contiguous block of input. Padded position
+//   (run * BLOCK_WIDTH + j) * stride + phase is at [phase][j], so output t and tap k read phase
+//   (k*d) % stride at index t - run * BLOCK_WIDTH + (k*d) / stride; windowLength is
+//   BLOCK_WIDTH + (d*(K-1)) / stride.
+// - `weight` [ceil(Cout / CONV1D_BLOCK_CHANNELS)][K][Cin][CONV1D_BLOCK_CHANNELS] from
+//   conv1d_pack_weight, so a block of output channels streams one contiguous block of weights.
+// `bias` is read only when hasBias is set.
 // Global size: (N * tilesPerRow, ceil(Cout / CONV1D_BLOCK_CHANNELS)).
 __kernel void conv1d_forward_blocked(
-    __global const float *restrict input, __global const float *restrict edges,
-    __global const float *restrict weight, __global const float *restrict bias,
-    __global float *restrict output, const int batch, const int inputChannels,
-    const int outputChannels, const int kernelSize, const int dilation, const int stride,
-    const int phases, const int rowLength, const int shift, const int leftEdgeRuns,
-    const int firstRightEdgeRun, const int edgeRuns, const int edgeLength,
-    const int outputLength, const int tilesPerRow, const int hasBias, const int applyRelu,
-    const int accumulate) {
+    __global const float *restrict input, __global const float *restrict weight,
+    __global const float *restrict bias, __global float *restrict output, const int batch,
+    const int inputChannels, const int outputChannels, const int kernelSize, const int dilation,
+    const int stride, const int phases, const int windowLength, const int outputLength,
+    const int tilesPerRow, const int hasBias, const int applyRelu, const int accumulate) {
   const int tile = get_global_id(0);
   const int channelBlock = get_global_id(1);
   if (tile >= batch * tilesPerRow || channelBlock * CONV1D_BLOCK_CHANNELS >= outputChannels) {
     return;
   }
   const int n = tile / tilesPerRow;
-  const int run = tile - n * tilesPerRow;
-  const int t0 = run * BLOCK_WIDTH;
+  const int t0 = (tile - n * tilesPerRow) * BLOCK_WIDTH;
   const int o0 = channelBlock * CONV1D_BLOCK_CHANNELS;
-
-  // Where this run reads: the start of its window in channel 0 and the step between channels.
-  __global const float *sample;
-  size_t channelStride;
-  if (run < leftEdgeRuns || run >= firstRightEdgeRun) {
-    const int edge = run < leftEdgeRuns ? run : leftEdgeRuns + run - firstRightEdgeRun;
-    channelStride = (size_t)edgeRuns * edgeLength;
-    sample = edges + (size_t)n * inputChannels * channelStride + (size_t)edge * edgeLength;
-  } else {
-    channelStride = (size_t)phases * rowLength;
-    sample = input + (size_t)n * inputChannels * channelStride + t0 + shift;
-  }
+  const size_t channelStride = (size_t)phases * windowLength;
+  __global const float *window = input + (size_t)tile * inputChannels * channelStride;
 
   float8 sum[CONV1D_BLOCK_CHANNELS][CONV1D_BLOCK_VECTORS];
 #pragma unroll
@@ -212,8 +193,8 @@ __kernel void conv1d_forward_blocked(
 
   // Taps outside, channels inside: the inner loop only advances two pointers.
   for (int k = 0; k < kernelSize; ++k) {
-    const int tapShift = k * dilation;
-    __global const float *x = sample + (tapShift % stride) * rowLength + tapShift / stride;
+    const int shift = k * dilation;
+    __global const float *x = window + (shift % stride) * windowLength + shift / stride;
     __global const float *w =
         weight + ((size_t)channelBlock * kernelSize + k) * inputChannels * CONV1D_BLOCK_CHANNELS;
     for (int c = 0; c < inputChannels; ++c) {

@@ -56,73 +56,42 @@ struct BlockedConvolution {
   }
 }
 
-/// Padded windows of input rows, as conv1d_pad_input writes them. Padded position p of a row
-/// (input position `(p - offset) / upsample`) goes to phase `p % stride` at index `p / stride`,
-/// so tap k of output t reads phase `(k*d) % stride` at `t + (k*d) / stride`. A layout contains
-/// either whole rows, one window per phase row, or at unit stride the windows of the runs of
-/// output positions near the ends of each row.
+/// Windows of the padded input, as conv1d_pad_input writes them: [N][runs][C][phases][length].
+/// Padded position p (input position `(p - offset) / upsample`) of run r goes to phase
+/// `p % stride` at index `p / stride - r * runWidth`, so tap k of output t reads phase
+/// `(k*d) % stride` at `t - r * runWidth + (k*d) / stride`. The forward kernel reads one window
+/// per run of positions; the dw kernel reads one window per row (`runs` 1, `runWidth` 0).
 struct PaddedWindows {
   /// The left padding; negative values crop.
   var offset: Int
   var stride: Int
-  /// Phases stored per row: only `min(stride, d*(K-1) + 1)` of them are ever read.
+  /// Phases stored per window: only `min(stride, d*(K-1) + 1)` of them are ever read.
   var phases: Int
   var upsample: Int
-  /// Positions per window.
+  var runs: Int
+  var runWidth: Int
+  /// Positions per phase of a window.
   var length: Int
-  /// Windows per phase row: the first `leftCount` start at multiples of `runWidth`, the others
-  /// at `rightStart` plus multiples of `runWidth`.
-  var count = 1
-  var leftCount = 1
-  var rightStart = 0
-  var runWidth = 0
 
-  /// Whole padded rows for `convolution` when the kernel covers output positions
+  /// Windows for `runs` runs of `runWidth` output positions of `convolution`; with one run of
+  /// width 0 and `coveredPositions` set, whole padded rows covering output positions
   /// [0, coveredPositions).
-  init(rowsOf convolution: BlockedConvolution, coveredPositions: Int) {
+  init(
+    _ convolution: BlockedConvolution, runs: Int, runWidth: Int, coveredPositions: Int? = nil
+  ) {
     let span = convolution.dilation * (convolution.kernelSize - 1)
     offset = convolution.padLeft
     stride = convolution.stride
     phases = min(convolution.stride, span + 1)
     upsample = convolution.upsample
-    length = coveredPositions + span / convolution.stride
-  }
-
-  /// The windows of `count` runs of `runWidth` output positions of a unit-stride convolution:
-  /// `leftCount` runs from the start of a row and the rest from run `firstRight` on.
-  init(
-    edgesOf convolution: BlockedConvolution, runWidth: Int, leftCount: Int, firstRight: Int,
-    count: Int
-  ) {
-    offset = convolution.padLeft
-    stride = 1
-    phases = 1
-    upsample = 1
-    length = runWidth + convolution.dilation * (convolution.kernelSize - 1)
-    self.count = count
-    self.leftCount = leftCount
-    rightStart = firstRight * runWidth
+    self.runs = runs
     self.runWidth = runWidth
+    length = (coveredPositions ?? runWidth) + span / convolution.stride
   }
 
-  /// Returns whether whole rows of `length` positions can be read in place: nothing to pad, split
-  /// or upsample, and every position the kernel reads lies inside the row.
-  func fitsInPlace(length rowLength: Int) -> Bool {
-    count == 1 && offset == 0 && stride == 1 && upsample == 1 && length <= rowLength
+  /// Returns whether whole rows of `rowLength` positions can be read in place: one window per
+  /// row, nothing to pad, split or upsample, and every position the kernel reads inside the row.
+  func fitsInPlace(rowLength: Int) -> Bool {
+    runs == 1 && offset == 0 && stride == 1 && upsample == 1 && length <= rowLength
   }
-}
-
-/// The input sources of conv1d_forward_blocked: `rows`, either the input itself or a padded
-/// copy, and the windows in `edges` for the runs near the row ends that would read padding.
-struct BlockedForwardInput {
-  var rows: DeviceBuffer
-  var rowLength: Int
-  /// The index within a row of `rows` of padded position 0: `-padLeft` in place, 0 when padded.
-  var shift: Int
-  var phases: Int
-  var edges: DeviceBuffer
-  var leftEdgeRuns: Int
-  var firstRightEdgeRun: Int
-  var edgeRuns: Int
-  var edgeLength: Int
 }

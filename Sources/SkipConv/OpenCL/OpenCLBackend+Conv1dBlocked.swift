@@ -6,21 +6,23 @@ extension OpenCLBackend {
     _ convolution: BlockedConvolution, _ operands: Conv1dOperands, activation: Activation,
     accumulate: Bool, config: Conv1dKernelConfig
   ) throws {
-    // Lay out the input and pack the weights so that the kernel needs no bounds checks.
+    // Cut the input into one padded window per run of positions and pack the weights, so the
+    // kernel reads two contiguous streams without bounds checks.
     let c = convolution
-    let tilesPerRow = ceilDivide(c.outputLength, 8 * config.blockVectors)
-    let input = try blockedForwardInput(
-      operands.input, c, tilesPerRow: tilesPerRow, config: config)
+    let runWidth = 8 * config.blockVectors
+    let tilesPerRow = ceilDivide(c.outputLength, runWidth)
+    let layout = PaddedWindows(c, runs: tilesPerRow, runWidth: runWidth)
+    let windows = try paddedCopy(
+      operands.input, batch: c.batch, channels: c.inputChannels, length: c.inputLength, layout,
+      config: config)
     let packed = try packedWeight(operands.weight, c, config: config)
 
     // Bind arguments; the packed weights stand in for an absent bias, which is never read.
     let arguments: [KernelArgument] = [
-      .buffer(input.rows), .buffer(input.edges), .buffer(packed),
-      .buffer(operands.bias ?? packed), .buffer(operands.output), .int(c.batch),
-      .int(c.inputChannels), .int(c.outputChannels), .int(c.kernelSize), .int(c.dilation),
-      .int(c.stride), .int(input.phases), .int(input.rowLength), .int(input.shift),
-      .int(input.leftEdgeRuns), .int(input.firstRightEdgeRun), .int(input.edgeRuns),
-      .int(input.edgeLength), .int(c.outputLength), .int(tilesPerRow),
+      .buffer(windows), .buffer(packed), .buffer(operands.bias ?? packed),
+      .buffer(operands.output), .int(c.batch), .int(c.inputChannels), .int(c.outputChannels),
+      .int(c.kernelSize), .int(c.dilation), .int(c.stride), .int(layout.phases),
+      .int(layout.length), .int(c.outputLength), .int(tilesPerRow),
       .int(operands.bias == nil ? 0 : 1), .int(activation == .relu ? 1 : 0),
       .int(accumulate ? 1 : 0),
     ]
@@ -44,14 +46,15 @@ extension OpenCLBackend {
     // Lay out the input rows so that every run of 8 output positions reads in bounds.
     let g = geometry
     let layout = PaddedWindows(
-      rowsOf: BlockedConvolution(forward: g), coveredPositions: roundUp(g.outputLength, to: 8))
-    let inPlace = layout.fitsInPlace(length: g.inputLength)
+      BlockedConvolution(forward: g), runs: 1, runWidth: 0,
+      coveredPositions: roundUp(g.outputLength, to: 8))
+    let inPlace = layout.fitsInPlace(rowLength: g.inputLength)
     let rows =
       inPlace
       ? gradients.input
       : try paddedCopy(
-        gradients.input, rows: g.batch * g.inputChannels, length: g.inputLength, layout,
-        config: config)
+        gradients.input, batch: g.batch, channels: g.inputChannels, length: g.inputLength,
+        layout, config: config)
     let chunkBatch = max(1, config.weightChunkPositions / g.outputLength)
     let chunks = ceilDivide(g.batch, chunkBatch)
     let count = g.weightShape.reduce(1, *)
@@ -117,58 +120,22 @@ extension OpenCLBackend {
 
   // MARK: Layout helpers
 
-  /// Lays out the input of a forward launch. At unit stride the kernel reads the input itself,
-  /// plus padded windows for the runs whose positions reach past either end of a row. Otherwise
-  /// it reads a padded, phase-split or upsampled copy of every row.
-  private func blockedForwardInput(
-    _ source: DeviceBuffer, _ convolution: BlockedConvolution, tilesPerRow: Int,
-    config: Conv1dKernelConfig
-  ) throws -> BlockedForwardInput {
-    let c = convolution
-    let runWidth = 8 * config.blockVectors
-    let rows = c.batch * c.inputChannels
-    guard c.stride == 1, c.upsample == 1 else {
-      let layout = PaddedWindows(rowsOf: c, coveredPositions: tilesPerRow * runWidth)
-      let padded = try paddedCopy(source, rows: rows, length: c.inputLength, layout, config: config)
-      return BlockedForwardInput(
-        rows: padded, rowLength: layout.length, shift: 0, phases: layout.phases, edges: padded,
-        leftEdgeRuns: 0, firstRightEdgeRun: tilesPerRow, edgeRuns: 0, edgeLength: 0)
-    }
-    // The runs inside the row form one range: [firstInside, firstRight).
-    let span = c.dilation * (c.kernelSize - 1)
-    let inside = { (run: Int) in
-      run * runWidth >= c.padLeft && run * runWidth + runWidth + span - c.padLeft <= c.inputLength
-    }
-    let firstInside = (0..<tilesPerRow).first(where: inside) ?? tilesPerRow
-    let firstRight = (firstInside..<tilesPerRow).first { !inside($0) } ?? tilesPerRow
-    let windows = PaddedWindows(
-      edgesOf: c, runWidth: runWidth, leftCount: firstInside, firstRight: firstRight,
-      count: firstInside + tilesPerRow - firstRight)
-    let edges =
-      windows.count > 0
-      ? try paddedCopy(source, rows: rows, length: c.inputLength, windows, config: config) : source
-    return BlockedForwardInput(
-      rows: source, rowLength: c.inputLength, shift: -c.padLeft, phases: 1, edges: edges,
-      leftEdgeRuns: firstInside, firstRightEdgeRun: firstRight, edgeRuns: windows.count,
-      edgeLength: windows.length)
-  }
-
-  /// Runs conv1d_pad_input: the padded `windows` of each of the `rows` rows of `source`.
+  /// Runs conv1d_pad_input: the padded windows of `layout` cut from `source` [N, C, L].
   private func paddedCopy(
-    _ source: DeviceBuffer, rows: Int, length: Int, _ windows: PaddedWindows,
+    _ source: DeviceBuffer, batch: Int, channels: Int, length: Int, _ layout: PaddedWindows,
     config: Conv1dKernelConfig
   ) throws -> DeviceBuffer {
-    let w = windows
-    let windowRows = rows * w.phases * w.count
-    let padded = try context.makeBuffer(.float32, count: windowRows * w.length)
+    let w = layout
+    let windows = batch * w.runs * channels * w.phases
+    let padded = try context.makeBuffer(.float32, count: windows * w.length)
     let arguments: [KernelArgument] = [
-      .buffer(source), .buffer(padded), .int(rows), .int(length), .int(w.length), .int(w.count),
-      .int(w.leftCount), .int(w.rightStart), .int(w.runWidth), .int(w.phases), .int(w.stride),
-      .int(w.offset), .int(w.upsample),
+      .buffer(source), .buffer(padded), .int(batch), .int(channels), .int(length), .int(w.runs),
+      .int(w.runWidth), .int(w.length), .int(w.phases), .int(w.stride), .int(w.offset),
+      .int(w.upsample),
     ]
     try context.launch(
       "conv1d_pad_input", file: "conv1d.cl", options: config.buildOptions,
-      globalSize: [ceilDivide(w.length, 8), windowRows], arguments: arguments)
+      globalSize: [ceilDivide(w.length, 8), windows], arguments: arguments)
     return padded
   }
 
