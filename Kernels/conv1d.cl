@@ -14,7 +14,8 @@
 // passes weights packed per block of output channels by conv1d_pack_weight, and the padded input
 // cut into one window per run of positions (forward) or into whole padded rows (dw) by
 // conv1d_pad_input. dx runs on the forward kernel as a unit-stride convolution of dy (upsampled
-// by the stride) with the reversed kernel.
+// by the stride) with the reversed kernel; a strided 1x1 projection instead computes dx at the
+// sampled positions and spreads it out with projection_scatter_input_gradient (projection.cl).
 //   conv1d_forward_blocked           y, or dx from dy and the reversed, transposed weights
 //   conv1d_backward_weight_blocked   dw partial sums per chunk of samples
 //   Tuning macros:
