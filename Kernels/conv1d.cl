@@ -10,10 +10,14 @@
 //
 // Blocked (for CPU devices such as PoCL). Each work-item keeps a block of outputs in float8
 // registers, broadcasts scalar weights and loads input runs as vectors, with no local memory and
-// no barriers. The kernels read a padded copy of the input made by conv1d_pad_input, so that the
-// inner loops need no bounds checks, and packed weights made by conv1d_pack_weight.
-//   conv1d_forward_blocked           y (or dx, given flipped weights and dy as input)
-//   conv1d_backward_weight_blocked   dw partial sums per batch chunk
+// no barriers. Its inner loops have no bounds checks and read contiguous streams: the host
+// passes weights packed per block of output channels by conv1d_pack_weight, and the padded input
+// cut into one window per run of positions (forward) or into whole padded rows (dw) by
+// conv1d_pad_input. dx runs on the forward kernel as a unit-stride convolution of dy (upsampled
+// by the stride) with the reversed kernel; a strided 1x1 projection instead computes dx at the
+// sampled positions and spreads it out with projection_scatter_input_gradient (projection.cl).
+//   conv1d_forward_blocked           y, or dx from dy and the reversed, transposed weights
+//   conv1d_backward_weight_blocked   dw partial sums per chunk of samples
 //   Tuning macros:
 //   CONV1D_BLOCK_CHANNELS          output channels per work-item (forward), default 6
 //   CONV1D_BLOCK_VECTORS           float8 runs of positions per work-item (forward), default 2
@@ -69,40 +73,46 @@
 // ---------------------------------------------------------------------------------------------
 // Layout helpers for the blocked kernels
 
-// Writes dst [rows * phases, rowLength] with dst[row * phases + r][j] = v(j * stride + r), where
-// v(p) = src[row][(p - offset) / upsample] when p - offset is a non-negative multiple of
+// Writes windows of the padded input, one per run of runWidth output positions:
+// dst[n][run][c][phase][j] = v(n, c, (run * runWidth + j) * stride + phase), where
+// v(n, c, p) = src[n][c][(p - offset) / upsample] when p - offset is a non-negative multiple of
 // upsample below upsample * srcLength, and 0 otherwise. `offset` is the left padding (negative
-// crops). With stride > 1 each phase r holds every stride-th padded position, so a strided
-// convolution reads it with unit stride; upsample > 1 inserts zeros between inputs, which turns
-// a strided transposed convolution into a unit-stride one.
-// One work-item writes 8 consecutive positions. Global size: (ceil(rowLength / 8), rows * phases).
-float conv1d_padded_value(__global const float *restrict src, const int phaseRow, const int j,
-                          const int srcLength, const int phases, const int stride,
-                          const int offset, const int upsample) {
-  const int row = phaseRow / phases;
-  const int p = j * stride + (phaseRow - row * phases) - offset;
-  return p >= 0 && p % upsample == 0 && p / upsample < srcLength
-             ? src[(size_t)row * srcLength + p / upsample]
-             : 0.0f;
+// crops). With stride > 1 each phase holds every stride-th padded position, so a strided
+// convolution reads it with unit stride; upsample > 1 inserts zeros between inputs, which turns a
+// strided transposed convolution into a unit-stride one. With runs = 1 and runWidth = 0 each
+// window is a whole padded row: dst [N * C * phases][windowLength].
+// One work-item writes 8 consecutive positions.
+// Global size: (ceil(windowLength / 8), N * runs * C * phases).
+float conv1d_padded_value(__global const float *restrict row, const int p, const int srcLength,
+                          const int upsample) {
+  return p >= 0 && p % upsample == 0 && p / upsample < srcLength ? row[p / upsample] : 0.0f;
 }
 
 __kernel void conv1d_pad_input(__global const float *restrict src, __global float *restrict dst,
-                               const int rows, const int srcLength, const int rowLength,
+                               const int batch, const int channels, const int srcLength,
+                               const int runs, const int runWidth, const int windowLength,
                                const int phases, const int stride, const int offset,
                                const int upsample) {
   const int j0 = get_global_id(0) * 8;
-  const int phaseRow = get_global_id(1);
-  if (j0 >= rowLength || phaseRow >= rows * phases) {
+  const int window = get_global_id(1);
+  if (j0 >= windowLength || window >= batch * runs * channels * phases) {
     return;
   }
-  __global float *out = dst + (size_t)phaseRow * rowLength + j0;
-  const int p0 = j0 - offset;
-  if (stride == 1 && upsample == 1 && j0 + 8 <= rowLength && p0 >= 0 && p0 + 8 <= srcLength) {
-    // A run inside the source row: a shifted vector copy.
-    vstore8(vload8(0, src + (size_t)phaseRow * srcLength + p0), 0, out);
+  const int phaseRow = window / phases;
+  const int phase = window - phaseRow * phases;
+  const int runRow = phaseRow / channels;
+  const int c = phaseRow - runRow * channels;
+  const int n = runRow / runs;
+  const int start = (runRow - n * runs) * runWidth + j0;
+  __global const float *row = src + ((size_t)n * channels + c) * srcLength;
+  __global float *out = dst + (size_t)window * windowLength + j0;
+  if (stride == 1 && upsample == 1 && j0 + 8 <= windowLength && start - offset >= 0
+      && start - offset + 8 <= srcLength) {
+    // Positions inside the source row: a shifted vector copy.
+    vstore8(vload8(0, row + start - offset), 0, out);
   } else {
-    for (int e = 0; e < 8 && j0 + e < rowLength; ++e) {
-      out[e] = conv1d_padded_value(src, phaseRow, j0 + e, srcLength, phases, stride, offset,
+    for (int i = 0; i < 8 && j0 + i < windowLength; ++i) {
+      out[i] = conv1d_padded_value(row, (start + i) * stride + phase - offset, srcLength,
                                    upsample);
     }
   }
@@ -145,18 +155,22 @@ __kernel void conv1d_pack_weight(__global const float *restrict weight,
 
 #define BLOCK_WIDTH (8 * CONV1D_BLOCK_VECTORS)
 
-// One work-item computes CONV1D_BLOCK_CHANNELS output channels x BLOCK_WIDTH positions of one
-// sample. `input` is [N][Cin * phases][rowLength] from conv1d_pad_input, with phase r of row c
-// holding padded positions j * stride + r, so output t and tap k read phase (k*d) % stride at
-// t + (k*d) / stride; rowLength must cover tilesPerRow * BLOCK_WIDTH + (d*(K-1)) / stride.
-// `weight` is [ceil(Cout / CONV1D_BLOCK_CHANNELS)][K][Cin][CONV1D_BLOCK_CHANNELS] from
-// conv1d_pack_weight. `bias` is read only when hasBias is set.
+// One work-item computes CONV1D_BLOCK_CHANNELS output channels x BLOCK_WIDTH positions (a run)
+// of one sample, reading without bounds checks:
+// - `input` [N][tilesPerRow][Cin][phases][windowLength] from conv1d_pad_input: the window of each
+//   run, so a work-item streams one contiguous block of input. Padded position
+//   (run * BLOCK_WIDTH + j) * stride + phase is at [phase][j], so output t and tap k read phase
+//   (k*d) % stride at index t - run * BLOCK_WIDTH + (k*d) / stride; windowLength is
+//   BLOCK_WIDTH + (d*(K-1)) / stride.
+// - `weight` [ceil(Cout / CONV1D_BLOCK_CHANNELS)][K][Cin][CONV1D_BLOCK_CHANNELS] from
+//   conv1d_pack_weight, so a block of output channels streams one contiguous block of weights.
+// `bias` is read only when hasBias is set.
 // Global size: (N * tilesPerRow, ceil(Cout / CONV1D_BLOCK_CHANNELS)).
 __kernel void conv1d_forward_blocked(
     __global const float *restrict input, __global const float *restrict weight,
     __global const float *restrict bias, __global float *restrict output, const int batch,
     const int inputChannels, const int outputChannels, const int kernelSize, const int dilation,
-    const int stride, const int phases, const int rowLength, const int outputLength,
+    const int stride, const int phases, const int windowLength, const int outputLength,
     const int tilesPerRow, const int hasBias, const int applyRelu, const int accumulate) {
   const int tile = get_global_id(0);
   const int channelBlock = get_global_id(1);
@@ -166,6 +180,8 @@ __kernel void conv1d_forward_blocked(
   const int n = tile / tilesPerRow;
   const int t0 = (tile - n * tilesPerRow) * BLOCK_WIDTH;
   const int o0 = channelBlock * CONV1D_BLOCK_CHANNELS;
+  const size_t channelStride = (size_t)phases * windowLength;
+  __global const float *window = input + (size_t)tile * inputChannels * channelStride;
 
   float8 sum[CONV1D_BLOCK_CHANNELS][CONV1D_BLOCK_VECTORS];
 #pragma unroll
@@ -177,11 +193,9 @@ __kernel void conv1d_forward_blocked(
   }
 
   // Taps outside, channels inside: the inner loop only advances two pointers.
-  const size_t channelStride = (size_t)phases * rowLength;
-  __global const float *sample = input + (size_t)n * inputChannels * channelStride + t0;
   for (int k = 0; k < kernelSize; ++k) {
     const int shift = k * dilation;
-    __global const float *x = sample + (shift % stride) * rowLength + shift / stride;
+    __global const float *x = window + (shift % stride) * windowLength + shift / stride;
     __global const float *w =
         weight + ((size_t)channelBlock * kernelSize + k) * inputChannels * CONV1D_BLOCK_CHANNELS;
     for (int c = 0; c < inputChannels; ++c) {
@@ -243,11 +257,13 @@ float conv1d_horizontal_sum(const float8 v) {
   return pair.x + pair.y;
 }
 
-// One work-item sums dy[n,o,t] * x[n,c, t*s + k*d - padLeft] over the samples of one batch chunk
-// for WEIGHT_CHANNELS output channels o x WEIGHT_TAPS consecutive (c, k) pairs, with float8 lanes
-// along t, and writes partials[chunk][o][c*K + k]. `input` is laid out as for
-// conv1d_forward_blocked; its rows must cover ceil(Lout / 8) * 8 + (d*(K-1)) / stride positions,
-// and the dy lanes past Lout are zero, so finite padding contributes nothing.
+// One work-item sums dy[n,o,t] * x[n,c, t*s + k*d - padLeft] over the samples of one chunk for
+// WEIGHT_CHANNELS output channels o x WEIGHT_TAPS consecutive (c, k) pairs, with float8 lanes
+// along t, and writes partials[chunk][o][c*K + k]. `input` is [N][Cin * phases][rowLength] with
+// padded position p of channel c at row c * phases + p % stride, index p / stride: the padded,
+// phase-split rows from conv1d_pad_input, or the input itself when it needs no padding. Rows must
+// cover ceil(Lout / 8) * 8 + (d*(K-1)) / stride positions; the dy lanes past Lout are zero, so
+// the finite values read there contribute nothing.
 // Global size: (ceil(Cin*K / WEIGHT_TAPS), ceil(Cout / WEIGHT_CHANNELS), chunks).
 __kernel void conv1d_backward_weight_blocked(
     __global const float *restrict input, __global const float *restrict outputGradient,
@@ -349,19 +365,34 @@ __kernel void conv1d_backward_weight_blocked(
 // ---------------------------------------------------------------------------------------------
 // Reductions shared by both families
 
-// dw[i] = sum over chunks of partials[chunk][i], in chunk order, stored or added.
+// dw[i] = sum over chunks of partials[chunk][i], in chunk order, stored or added. One work-item
+// sums 8 consecutive elements as one float8, which PoCL runs several times faster than one
+// element per work-item. Global size: (ceil(count / 8)).
 __kernel void conv1d_reduce_partials(__global const float *restrict partials,
                                      __global float *restrict weightGradient, const int count,
                                      const int chunks, const int accumulate) {
-  const int i = get_global_id(0);
-  if (i >= count) {
+  const int i0 = get_global_id(0) * 8;
+  if (i0 >= count) {
     return;
   }
-  float sum = 0.0f;
-  for (int chunk = 0; chunk < chunks; ++chunk) {
-    sum += partials[(size_t)chunk * count + i];
+  if (i0 + 8 <= count) {
+    float8 sum = (float8)(0.0f);
+    for (int chunk = 0; chunk < chunks; ++chunk) {
+      sum += vload8(0, partials + (size_t)chunk * count + i0);
+    }
+    if (accumulate) {
+      sum += vload8(0, weightGradient + i0);
+    }
+    vstore8(sum, 0, weightGradient + i0);
+  } else {
+    for (int i = i0; i < count; ++i) {
+      float sum = 0.0f;
+      for (int chunk = 0; chunk < chunks; ++chunk) {
+        sum += partials[(size_t)chunk * count + i];
+      }
+      weightGradient[i] = accumulate ? weightGradient[i] + sum : sum;
+    }
   }
-  weightGradient[i] = accumulate ? weightGradient[i] + sum : sum;
 }
 
 // db[o] = sum_{n,t} dy[n,o,t]: one work-item per output channel, float8 lanes along t, lanes and

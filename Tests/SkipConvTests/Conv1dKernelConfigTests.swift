@@ -54,6 +54,8 @@ final class Conv1dKernelConfigTests: XCTestCase {
       Conv1dParityShape(3, 7, 9, 17, kernel: 3, stride: 2, padding: .explicit(left: 1, right: 1)),
       Conv1dParityShape(2, 5, 3, 23, kernel: 3, stride: 3, dilation: 2, padding: .causal),
       Conv1dParityShape(9, 17, 13, 40, kernel: 4, padding: .same, hasBias: false),
+      Conv1dParityShape(2, 3, 5, 50, kernel: 9, dilation: 3, padding: .same),
+      Conv1dParityShape(2, 4, 3, 10, kernel: 3, padding: .explicit(left: 20, right: 0)),
     ]
     for (name, config) in Self.configs {
       var variants = KernelVariants(deviceClass: .cpu)

@@ -1,8 +1,8 @@
 /// The sizes of one conv1d_forward_blocked launch.
 ///
 /// The forward pass uses the geometry as it is. The backward input pass runs the same kernel on
-/// the transposed convolution: dy becomes the input, the kernel is reversed and transposed, the
-/// left padding becomes `d*(K-1) - padLeft` (negative values crop), and a stride becomes an
+/// the transposed convolution: dy becomes the input and the kernel is reversed and transposed.
+/// Its left padding becomes `d*(K-1) - padLeft`, where negative values crop. A stride becomes an
 /// upsampling of dy by zero insertion, so the kernel always runs at unit stride there.
 struct BlockedConvolution {
   var batch: Int
@@ -46,7 +46,7 @@ struct BlockedConvolution {
     flipsWeight = true
   }
 
-  /// The dx of a strided 1x1 projection at the sampled positions only: [N, Cin, Lout] from
+  /// dx of a strided 1x1 projection at the sampled positions only: [N, Cin, Lout] from
   /// dy [N, Cout, Lout] and the transposed weights.
   init(compactBackwardInput g: Conv1dGeometry) {
     self.init(backwardInput: g)
@@ -56,32 +56,42 @@ struct BlockedConvolution {
   }
 }
 
-/// How conv1d_pad_input lays out the rows that a blocked kernel reads. Padded position p of a row
-/// (input position `(p - offset) / upsample`) goes to phase `p % stride` at index `p / stride`, so
-/// tap k of output t reads phase `(k*d) % stride` at `t + (k*d) / stride`.
-struct BlockedRowLayout {
+/// Windows of the padded input, as conv1d_pad_input writes them: [N][runs][C][phases][length].
+/// Padded position p (input position `(p - offset) / upsample`) of run r goes to phase
+/// `p % stride` at index `p / stride - r * runWidth`, so tap k of output t reads phase
+/// `(k*d) % stride` at `t - r * runWidth + (k*d) / stride`. The forward kernel reads one window
+/// per run of positions; the dw kernel reads one window per row (`runs` 1, `runWidth` 0).
+struct PaddedWindows {
   /// The left padding; negative values crop.
   var offset: Int
   var stride: Int
-  /// Phases stored per row: only `min(stride, d*(K-1) + 1)` of them are ever read.
+  /// Phases stored per window: only `min(stride, d*(K-1) + 1)` of them are ever read.
   var phases: Int
   var upsample: Int
-  /// Positions per phase row.
-  var rowLength: Int
+  var runs: Int
+  var runWidth: Int
+  /// Positions per phase of a window.
+  var length: Int
 
-  /// The layout for `convolution` when the kernel covers output positions [0, coveredPositions).
-  init(_ convolution: BlockedConvolution, coveredPositions: Int) {
+  /// Windows for `runs` runs of `runWidth` output positions of `convolution`; with one run of
+  /// width 0 and `coveredPositions` set, whole padded rows covering output positions
+  /// [0, coveredPositions).
+  init(
+    _ convolution: BlockedConvolution, runs: Int, runWidth: Int, coveredPositions: Int? = nil
+  ) {
     let span = convolution.dilation * (convolution.kernelSize - 1)
     offset = convolution.padLeft
     stride = convolution.stride
     phases = min(convolution.stride, span + 1)
     upsample = convolution.upsample
-    rowLength = coveredPositions + span / convolution.stride
+    self.runs = runs
+    self.runWidth = runWidth
+    length = (coveredPositions ?? runWidth) + span / convolution.stride
   }
 
-  /// Whether the kernel can read unpadded rows of `length` positions in place: nothing to pad,
-  /// split or upsample, and every position it reads lies inside the row.
-  func fitsInPlace(length: Int) -> Bool {
-    offset == 0 && stride == 1 && upsample == 1 && rowLength <= length
+  /// Returns whether whole rows of `rowLength` positions can be read in place: one window per
+  /// row, nothing to pad, split or upsample, and every position the kernel reads inside the row.
+  func fitsInPlace(rowLength: Int) -> Bool {
+    runs == 1 && offset == 0 && stride == 1 && upsample == 1 && length <= rowLength
   }
 }

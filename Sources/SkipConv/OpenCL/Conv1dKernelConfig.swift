@@ -21,8 +21,8 @@ public struct Conv1dKernelConfig: Hashable, Sendable {
   /// Blocked dw: (input channel, tap) pairs per work-item (`CONV1D_WEIGHT_BLOCK_TAPS`).
   public var weightBlockTaps = 3
   /// Blocked: work-items per work-group. A forward group covers that many blocks of output
-  /// channels over one run of positions, and a dw group that many blocks of taps over one block of
-  /// output channels, so each group reuses one input run or one set of dy rows from cache.
+  /// channels over one run of positions, so it reads that run of input from cache. A dw group
+  /// covers that many blocks of taps for one block of output channels and shares their dy rows.
   public var blockGroupSize = 16
 
   /// Tiled: output rows and columns per work-group and the reduction slice staged in local
@@ -36,14 +36,14 @@ public struct Conv1dKernelConfig: Hashable, Sendable {
 
   /// Both: about how many (n, t) positions one dw partial sum covers. Smaller chunks give more
   /// parallel work and a larger partial buffer, which a fixed-order pass then sums.
-  public var weightChunkPositions = 1024
+  public var weightChunkPositions = 512
 
   public init(family: Family) {
     self.family = family
   }
 
-  /// The defaults of a device class: blocked 6 x 16 forward blocks and 4 x 3 dw blocks on CPUs,
-  /// 64 x 64 x 16 tiles with 4 x 4 outputs per work-item on GPUs.
+  /// Returns the defaults of a device class: blocked 6 x 16 forward blocks and 4 x 3 dw blocks on
+  /// CPUs, 64 x 64 x 16 tiles with 4 x 4 outputs per work-item on GPUs.
   public static func defaults(for deviceClass: KernelVariants.DeviceClass) -> Conv1dKernelConfig {
     switch deviceClass {
     case .cpu: return Conv1dKernelConfig(family: .blocked)

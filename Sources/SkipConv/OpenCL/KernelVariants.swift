@@ -14,7 +14,7 @@ public struct KernelVariants: Sendable {
   /// The 1x1 projection, which runs on the conv1d kernels with K = 1.
   public var projection: Conv1dKernelConfig
 
-  /// The defaults of `deviceClass` for every op.
+  /// Makes the defaults of `deviceClass` for every op.
   public init(deviceClass: DeviceClass) {
     self.deviceClass = deviceClass
     conv1d = .defaults(for: deviceClass)

@@ -87,10 +87,13 @@ extension OpenCLBackend {
     input: Tensor, weight: Tensor, bias: Tensor?, output: Tensor, geometry: Conv1dGeometry,
     activation: Activation, config: Conv1dKernelConfig
   ) throws {
+    // Check the kernel config before any build.
     try config.validate()
     let operands = Conv1dOperands(
       input: try buffer(input), weight: try buffer(weight), bias: try bias.map { try buffer($0) },
       output: try buffer(output))
+
+    // Choose the variant of the configured kernel family.
     switch config.family {
     case .blocked:
       try blockedForward(
@@ -105,15 +108,21 @@ extension OpenCLBackend {
     outputGradient: Tensor, weight: Tensor, inputGradient: Tensor, geometry: Conv1dGeometry,
     mode: GradientMode, config: Conv1dKernelConfig
   ) throws {
+    // Check the kernel config before any build.
     try config.validate()
     let dy = try buffer(outputGradient)
     let w = try buffer(weight)
     let dx = try buffer(inputGradient)
+
+    // Choose the variant of the configured kernel family.
     switch config.family {
     case .blocked where geometry.kernelSize == 1 && geometry.stride > 1:
       try blockedStridedProjectionBackwardInput(
         geometry, outputGradient: dy, weight: w, inputGradient: dx, mode: mode, config: config)
     case .blocked:
+      // NOTE: at stride s > 1 this multiplies the zeros of dy upsampled by s, so it does s times
+      // the necessary work; splitting dx into s phases, each a unit-stride convolution with every
+      // s-th tap, would avoid that.
       let operands = Conv1dOperands(input: dy, weight: w, bias: nil, output: dx)
       try blockedForward(
         BlockedConvolution(backwardInput: geometry), operands, activation: .none,
@@ -128,10 +137,13 @@ extension OpenCLBackend {
     outputGradient: Tensor, input: Tensor, weightGradient: Tensor, biasGradient: Tensor?,
     geometry: Conv1dGeometry, mode: GradientMode, config: Conv1dKernelConfig
   ) throws {
+    // Check the kernel config before any build.
     try config.validate()
     let dy = try buffer(outputGradient)
     let gradients = Conv1dWeightGradients(
       input: try buffer(input), outputGradient: dy, weightGradient: try buffer(weightGradient))
+
+    // Choose the variant of the configured kernel family; db has one kernel for both.
     switch config.family {
     case .blocked: try blockedBackwardWeight(geometry, gradients, mode: mode, config: config)
     case .tiled: try tiledBackwardWeight(geometry, gradients, mode: mode, config: config)

@@ -6,21 +6,23 @@ extension OpenCLBackend {
     _ convolution: BlockedConvolution, _ operands: Conv1dOperands, activation: Activation,
     accumulate: Bool, config: Conv1dKernelConfig
   ) throws {
-    // Lay out the input rows and pack the weights so that the kernel needs no bounds checks.
+    // Cut the input into one padded window per run of positions and pack the weights, so the
+    // kernel reads two contiguous streams without bounds checks.
     let c = convolution
-    let tilesPerRow = ceilDivide(c.outputLength, 8 * config.blockVectors)
-    let layout = BlockedRowLayout(c, coveredPositions: tilesPerRow * 8 * config.blockVectors)
-    let rows = try blockedRows(
-      operands.input, rows: c.batch * c.inputChannels, length: c.inputLength, layout: layout,
+    let runWidth = 8 * config.blockVectors
+    let tilesPerRow = ceilDivide(c.outputLength, runWidth)
+    let layout = PaddedWindows(c, runs: tilesPerRow, runWidth: runWidth)
+    let windows = try paddedCopy(
+      operands.input, batch: c.batch, channels: c.inputChannels, length: c.inputLength, layout,
       config: config)
     let packed = try packedWeight(operands.weight, c, config: config)
 
     // Bind arguments; the packed weights stand in for an absent bias, which is never read.
     let arguments: [KernelArgument] = [
-      .buffer(rows.buffer), .buffer(packed), .buffer(operands.bias ?? packed),
+      .buffer(windows), .buffer(packed), .buffer(operands.bias ?? packed),
       .buffer(operands.output), .int(c.batch), .int(c.inputChannels), .int(c.outputChannels),
       .int(c.kernelSize), .int(c.dilation), .int(c.stride), .int(layout.phases),
-      .int(rows.rowLength), .int(c.outputLength), .int(tilesPerRow),
+      .int(layout.length), .int(c.outputLength), .int(tilesPerRow),
       .int(operands.bias == nil ? 0 : 1), .int(activation == .relu ? 1 : 0),
       .int(accumulate ? 1 : 0),
     ]
@@ -43,11 +45,16 @@ extension OpenCLBackend {
   ) throws {
     // Lay out the input rows so that every run of 8 output positions reads in bounds.
     let g = geometry
-    let convolution = BlockedConvolution(forward: g)
-    let layout = BlockedRowLayout(convolution, coveredPositions: roundUp(g.outputLength, to: 8))
-    let rows = try blockedRows(
-      gradients.input, rows: g.batch * g.inputChannels, length: g.inputLength, layout: layout,
-      config: config)
+    let layout = PaddedWindows(
+      BlockedConvolution(forward: g), runs: 1, runWidth: 0,
+      coveredPositions: roundUp(g.outputLength, to: 8))
+    let inPlace = layout.fitsInPlace(rowLength: g.inputLength)
+    let rows =
+      inPlace
+      ? gradients.input
+      : try paddedCopy(
+        gradients.input, batch: g.batch, channels: g.inputChannels, length: g.inputLength,
+        layout, config: config)
     let chunkBatch = max(1, config.weightChunkPositions / g.outputLength)
     let chunks = ceilDivide(g.batch, chunkBatch)
     let count = g.weightShape.reduce(1, *)
@@ -58,10 +65,10 @@ extension OpenCLBackend {
 
     // Bind arguments.
     let arguments: [KernelArgument] = [
-      .buffer(rows.buffer), .buffer(gradients.outputGradient), .buffer(partials), .int(g.batch),
+      .buffer(rows), .buffer(gradients.outputGradient), .buffer(partials), .int(g.batch),
       .int(g.inputChannels), .int(g.outputChannels), .int(g.kernelSize), .int(g.dilation),
-      .int(g.stride), .int(layout.phases), .int(rows.rowLength), .int(g.outputLength),
-      .int(chunkBatch),
+      .int(g.stride), .int(layout.phases), .int(inPlace ? g.inputLength : layout.length),
+      .int(g.outputLength), .int(chunkBatch),
     ]
 
     // Size the grid: one work-item per block of taps, block of output channels and chunk.
@@ -113,24 +120,23 @@ extension OpenCLBackend {
 
   // MARK: Layout helpers
 
-  /// Returns `source` [rows, length] laid out as `layout` says, with its row pitch: `source`
-  /// itself when it needs no padding, splitting or upsampling, else a new padded copy.
-  private func blockedRows(
-    _ source: DeviceBuffer, rows: Int, length: Int, layout: BlockedRowLayout,
+  /// Runs conv1d_pad_input: the padded windows of `layout` cut from `source` [N, C, L].
+  private func paddedCopy(
+    _ source: DeviceBuffer, batch: Int, channels: Int, length: Int, _ layout: PaddedWindows,
     config: Conv1dKernelConfig
-  ) throws -> (buffer: DeviceBuffer, rowLength: Int) {
-    if layout.fitsInPlace(length: length) {
-      return (source, length)
-    }
-    let padded = try context.makeBuffer(.float32, count: rows * layout.phases * layout.rowLength)
+  ) throws -> DeviceBuffer {
+    let w = layout
+    let windows = batch * w.runs * channels * w.phases
+    let padded = try context.makeBuffer(.float32, count: windows * w.length)
     let arguments: [KernelArgument] = [
-      .buffer(source), .buffer(padded), .int(rows), .int(length), .int(layout.rowLength),
-      .int(layout.phases), .int(layout.stride), .int(layout.offset), .int(layout.upsample),
+      .buffer(source), .buffer(padded), .int(batch), .int(channels), .int(length), .int(w.runs),
+      .int(w.runWidth), .int(w.length), .int(w.phases), .int(w.stride), .int(w.offset),
+      .int(w.upsample),
     ]
     try context.launch(
       "conv1d_pad_input", file: "conv1d.cl", options: config.buildOptions,
-      globalSize: [ceilDivide(layout.rowLength, 8), rows * layout.phases], arguments: arguments)
-    return (padded, layout.rowLength)
+      globalSize: [ceilDivide(w.length, 8), windows], arguments: arguments)
+    return padded
   }
 
   /// Packs w [Cout, Cin, K] as [blocks][K][rows][blockChannels] for conv1d_forward_blocked,

@@ -57,7 +57,7 @@ extension OpenCLBackend {
   }
 
   /// Runs conv1d_backward_weight_tiled into partial sums over chunks of (n, t) positions, then
-  /// sums the chunks into dw; a single chunk in overwrite mode writes dw directly.
+  /// sums the chunks into dw. A single chunk in overwrite mode writes dw directly.
   func tiledBackwardWeight(
     _ geometry: Conv1dGeometry, _ gradients: Conv1dWeightGradients, mode: GradientMode,
     config: Conv1dKernelConfig
@@ -105,13 +105,16 @@ extension OpenCLBackend {
     _ partials: DeviceBuffer, into weightGradient: DeviceBuffer, count: Int, chunks: Int,
     mode: GradientMode, config: Conv1dKernelConfig
   ) throws {
+    // Bind arguments.
     let arguments: [KernelArgument] = [
       .buffer(partials), .buffer(weightGradient), .int(count), .int(chunks),
       .int(mode == .accumulate ? 1 : 0),
     ]
+
+    // Enqueue one work-item per 8 dw elements.
     try context.launch(
       "conv1d_reduce_partials", file: "conv1d.cl", options: config.buildOptions,
-      globalSize: [count], arguments: arguments)
+      globalSize: [ceilDivide(count, 8)], arguments: arguments)
   }
 
   /// Runs conv1d_backward_bias: db[o] = sum over n and t of dy[n,o,t].
@@ -119,11 +122,16 @@ extension OpenCLBackend {
     _ geometry: Conv1dGeometry, outputGradient: DeviceBuffer, biasGradient: DeviceBuffer,
     mode: GradientMode, config: Conv1dKernelConfig
   ) throws {
+    // Bind arguments.
     let g = geometry
     let arguments: [KernelArgument] = [
       .buffer(outputGradient), .buffer(biasGradient), .int(g.batch), .int(g.outputChannels),
       .int(g.outputLength), .int(mode == .accumulate ? 1 : 0),
     ]
+
+    // Enqueue one work-item per output channel.
+    // NOTE: one work-item sums a whole channel, which leaves most of a GPU idle; db is a small
+    // share of a backward pass, so a work-group tree reduction can wait for a GPU to time it on.
     try context.launch(
       "conv1d_backward_bias", file: "conv1d.cl", options: config.buildOptions,
       globalSize: [g.outputChannels], arguments: arguments)

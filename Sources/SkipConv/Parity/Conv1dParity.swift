@@ -1,9 +1,10 @@
 extension ParityTable {
-  /// conv1d shapes: length 1, kernels longer than the input, even kernels with `same`, dilation 2
-  /// and 3, stride 2 on odd lengths, causal and explicit padding (also wider than the kernel span),
-  /// channel counts 1, 3, 17 and 256, batch 1 and 64, with and without bias and ReLU. Several rows
-  /// also exercise code paths of the blocked kernels: a valid row read in place, a partial last
-  /// block of positions or channels, and a batch large enough to split dw into chunks.
+  /// Returns the conv1d shapes. They cover length 1, kernels longer than the input, even kernels
+  /// with `same`, dilation 2 and 3, stride 2 on odd lengths, causal and explicit padding (also
+  /// wider than the kernel span), channel counts 1, 3, 17 and 256, batch 1 and 64, with and
+  /// without bias and ReLU. Several rows also exercise code paths of the blocked kernels: a valid
+  /// row read in place, a partial last block of positions or channels, padding wider than one
+  /// block of positions, and a batch large enough to split dw into chunks.
   static func conv1dShapes(quick: Bool) -> [Conv1dParityShape] {
     typealias Shape = Conv1dParityShape
     let quickShapes = [
@@ -28,6 +29,7 @@ extension ParityTable {
       Shape(4, 256, 5, 7, kernel: 3, stride: 2, padding: .explicit(left: 1, right: 1)),
       Shape(2, 8, 12, 34, kernel: 3),
       Shape(64, 17, 3, 16, kernel: 1, hasBias: false),
+      Shape(2, 3, 5, 50, kernel: 9, dilation: 3, padding: .same),
     ]
   }
 
@@ -35,8 +37,8 @@ extension ParityTable {
     parityCases(.conv1d, shapes: conv1dShapes(quick: quick))
   }
 
-  /// Every pass of every shape, once with the default kernels of each device class: forward, then
-  /// backward input and backward weight in overwrite and accumulate mode.
+  /// Makes a case for every pass of every shape, once with the default kernels of each device
+  /// class: forward, then backward input and backward weight in overwrite and accumulate mode.
   static func parityCases(_ op: Conv1dParityOp, shapes: [Conv1dParityShape]) -> [ParityCase] {
     [KernelVariants.DeviceClass.cpu, .gpu].flatMap { deviceClass in
       parityCases(
@@ -45,8 +47,8 @@ extension ParityTable {
     }
   }
 
-  /// Every pass of every shape with `variants`, whichever device the suite checks; `label` names
-  /// the variants in each case's shape string.
+  /// Makes a case for every pass of every shape with `variants`, whichever device the suite
+  /// checks. `label` names the variants in each case's shape string.
   static func parityCases(
     _ op: Conv1dParityOp, shapes: [Conv1dParityShape], variants: KernelVariants, label: String
   ) -> [ParityCase] {

@@ -28,7 +28,7 @@ struct Conv1dParityShape: Sendable {
     self.activation = activation
   }
 
-  /// The geometry, which throws `ShapeError` for sizes that leave no output.
+  /// Makes the geometry, throwing `ShapeError` for sizes that leave no output.
   func geometry() throws -> Conv1dGeometry {
     try Conv1dGeometry(
       batch: batch, inputChannels: inputChannels, outputChannels: outputChannels,
@@ -100,8 +100,8 @@ struct Conv1dParityKernels: Sendable {
   var variants: KernelVariants
   var label: String
 
-  /// The device backend of `run` switched to `variants`, on the same OpenCL context, so any
-  /// variant runs on whatever device the suite checks.
+  /// Returns the device backend of `run` switched to `variants`, on the same OpenCL context, so
+  /// any variant runs on whatever device the suite checks.
   func backend(_ run: ParityRun) -> Backend {
     guard let device = run.device as? OpenCLBackend else { return run.device }
     return OpenCLBackend(context: device.context, variants: variants)

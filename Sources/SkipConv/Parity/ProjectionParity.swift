@@ -1,7 +1,8 @@
 extension ParityTable {
-  /// Projection shapes (K = 1, no padding): stride 1, 2 and 3 on odd and even lengths, length 1,
-  /// channel counts 1, 3, 17 and 256, batch 1 and 64, with and without bias and ReLU. The first
-  /// row is read in place by the blocked kernels; the batch-64 rows split dw into chunks.
+  /// Returns the projection shapes (K = 1, no padding). They cover stride 1, 2 and 3 on odd and
+  /// even lengths, length 1, channel counts 1, 3, 17 and 256, batch 1 and 64, with and without
+  /// bias and ReLU. The blocked kernels read the first row in place, and the batch-64 rows split
+  /// dw into chunks.
   static func projectionShapes(quick: Bool) -> [Conv1dParityShape] {
     typealias Shape = Conv1dParityShape
     let quickShapes = [
