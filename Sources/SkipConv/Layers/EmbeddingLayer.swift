@@ -83,9 +83,9 @@ final class ClassifierHead {
     switch pooling {
     case .max:
       let argmax = try workspace.tensor("argmax", [batch, channels], .int32)
-      try backend.maxPoolForward(input: x, output: pooled, argmax: argmax)
+      try backend.maxPoolForward(input: x, lengths: nil, output: pooled, argmax: argmax)
     case .mean:
-      try backend.meanPoolForward(input: x, output: pooled)
+      try backend.meanPoolForward(input: x, lengths: nil, output: pooled)
     }
     var features = pooled
     if let dropoutSeed, dropout > 0 {
@@ -127,7 +127,8 @@ final class ClassifierHead {
       try backend.maxPoolBackward(
         outputGradient: dpooled, argmax: argmax, inputGradient: dx, mode: .overwrite)
     case .mean:
-      try backend.meanPoolBackward(outputGradient: dpooled, inputGradient: dx, mode: .overwrite)
+      try backend.meanPoolBackward(
+        outputGradient: dpooled, lengths: nil, inputGradient: dx, mode: .overwrite)
     }
     return dx
   }
