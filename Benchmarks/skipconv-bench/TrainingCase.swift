@@ -20,7 +20,7 @@ struct TrainingResult: Codable {
 }
 
 /// Times full training steps (upload, forward, loss, backward, AdamW update, loss read-back) of
-/// the default model on random tokens.
+/// the default model on random tokens that fill every row, so the batch has no padding.
 func measureTrainingStep(_ backend: OpenCLBackend, shape: TrainingShape, runs: Int) throws
   -> TrainingResult
 {
@@ -33,12 +33,14 @@ func measureTrainingStep(_ backend: OpenCLBackend, shape: TrainingShape, runs: I
   let step = TrainingStep(model: model, optimizer: optimizer, backend: backend)
   var random = SeededGenerator(seed: 5)
   let batches = (0..<4).map { _ in
-    TokenBatch(
-      tokens: (0..<shape.batch * shape.length).map { _ in
-        Int32(2 + random.next() % UInt64(shape.vocabulary - 2))
-      },
+    let tokens = (0..<shape.batch * shape.length).map { _ in
+      Int32(2 + random.next() % UInt64(shape.vocabulary - 2))
+    }
+    return TokenBatch(
+      tokens: tokens,
       labels: (0..<shape.batch).map { _ in Int32(random.next() % UInt64(shape.classes)) },
-      batchSize: shape.batch, length: shape.length)
+      lengths: Batch.rowLengths(tokens: tokens, length: shape.length), batchSize: shape.batch,
+      length: shape.length)
   }
   var counter = 0
   backend.context.buffers.resetPeak()

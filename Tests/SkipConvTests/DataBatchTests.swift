@@ -49,6 +49,22 @@ final class DataBatchTests: XCTestCase {
     XCTAssertEqual(dataset.lengths, [2, 3, 8, 2])
   }
 
+  /// A row's length counts the ids before its trailing padding, at least 1, so an empty text
+  /// and an id 0 inside a row are handled.
+  func testBatchLengthsCountTokens() throws {
+    let vocabulary = try Vocabulary(tokens: ["x", "y"])
+    let encoder = try SequenceEncoder(
+      tokenizer: .word, vocabulary: vocabulary, maxLength: 8, minLength: 3)
+    let dataset = EncodedDataset(
+      sequences: ["x", "", "x y x y", "y y"].map { encoder.encode($0) }, labels: [0, 1, 0, 1],
+      minLength: encoder.minLength)
+    let batch = dataset.batch([0, 1, 2, 3])
+    XCTAssertEqual(batch.tokenShape, [4, 4])
+    XCTAssertEqual(batch.lengths, [1, 1, 4, 2])
+    XCTAssertEqual(Batch.rowLengths(tokens: [3, 0, 2, 0, 0, 0, 0, 0, 0, 0], length: 5), [3, 1])
+    XCTAssertEqual(Batch.rowLengths(tokens: [2, 2, 2], length: 3), [3])
+  }
+
   func testEpochIsPermutation() throws {
     let lengths = randomLengths(103, seed: 5)
     let schedule = try BatchSchedule(lengths: lengths, batchSize: 10, seed: 99)

@@ -23,8 +23,13 @@ final class ModelGradientTests: XCTestCase {
     let batch = 3
     let length = 7
     var random = SeededGenerator(seed: 9)
-    let hostTokens = (0..<batch * length).map { _ in Int32(random.next() % 11) }
+    // Rows shorter than the batch, padded with id 0, so the gradients pass through the masks.
+    let hostLengths: [Int32] = [7, 4, 2]
+    let hostTokens = (0..<batch * length).map { position in
+      position % length < Int(hostLengths[position / length]) ? Int32(1 + random.next() % 10) : 0
+    }
     let hostLabels: [Int32] = [0, 2, 1]
+    let lengths = try model.uploadLengths(hostLengths)
     let tokens = try backend.makeTensor([batch, length], .int32)
     let labels = try backend.makeTensor([batch], .int32)
     try backend.upload(hostTokens, to: tokens)
@@ -34,7 +39,7 @@ final class ModelGradientTests: XCTestCase {
     let dlogits = try backend.makeTensor([batch, 3], .float32)
 
     func meanLoss() throws -> Double {
-      let logits = try model.forward(tokens: tokens, dropoutSeed: 77)
+      let logits = try model.forward(tokens: tokens, lengths: lengths, dropoutSeed: 77)
       try backend.softmaxCrossEntropy(
         logits: logits, labels: labels, losses: losses, predictions: predictions,
         logitsGradient: dlogits, gradientScale: 1 / Float(batch))

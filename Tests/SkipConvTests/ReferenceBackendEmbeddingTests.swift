@@ -58,15 +58,16 @@ extension ReferenceBackendTests {
     }
     let x = try tensor([2, 3, 5])
     let (y, argmax) = try (output([2, 3]), backend.makeTensor([2, 3], .int32))
-    try backend.maxPoolForward(input: x, output: y, argmax: argmax)
+    try backend.maxPoolForward(input: x, lengths: nil, output: y, argmax: argmax)
     let pooledGradient = try tensor([2, 3])
     try assertModes("maxPoolBackward", gradients: [("dx", [2, 3, 5])]) { grads, mode in
       try backend.maxPoolBackward(
         outputGradient: pooledGradient, argmax: argmax, inputGradient: grads[0], mode: mode)
     }
+    let lengths = try integers([2], values: [3, 9])
     try assertModes("meanPoolBackward", gradients: [("dx", [2, 3, 5])]) { grads, mode in
       try backend.meanPoolBackward(
-        outputGradient: pooledGradient, inputGradient: grads[0], mode: mode)
+        outputGradient: pooledGradient, lengths: lengths, inputGradient: grads[0], mode: mode)
     }
   }
 
@@ -74,14 +75,19 @@ extension ReferenceBackendTests {
     let x = try tensor([3, 4, 6])
     let (y, mean) = try (output([3, 4]), output([3, 4]))
     let argmax = try backend.makeTensor([3, 4], .int32)
-    try backend.maxPoolForward(input: x, output: y, argmax: argmax)
-    try backend.meanPoolForward(input: x, output: mean)
     let x64 = try doubles(values(x))
-    let expected = ReferenceOps.maxPoolForward(input: x64, length: 6)
-    assertClose(try values(y), expected.y, "maxPoolForward y [3, 4]")
-    XCTAssertEqual(try backend.download(argmax), expected.argmax, "maxPoolForward argmax [3, 4]")
-    let expectedMean = ReferenceOps.meanPoolForward(input: x64, length: 6)
-    assertClose(try values(mean), expectedMean, "meanPoolForward y [3, 4]")
+    for hostLengths in [nil, [Int32]([2, 6, 0])] {
+      let lengths = try hostLengths.map { try integers([3], values: $0) }
+      let label = hostLengths.map { "lengths \($0)" } ?? "no lengths"
+      try backend.maxPoolForward(input: x, lengths: lengths, output: y, argmax: argmax)
+      try backend.meanPoolForward(input: x, lengths: lengths, output: mean)
+      let expected = ReferenceOps.maxPoolForward(input: x64, length: 6, lengths: hostLengths)
+      assertClose(try values(y), expected.y, "maxPoolForward y [3, 4], \(label)")
+      XCTAssertEqual(
+        try backend.download(argmax), expected.argmax, "maxPoolForward argmax [3, 4], \(label)")
+      let expectedMean = ReferenceOps.meanPoolForward(input: x64, length: 6, lengths: hostLengths)
+      assertClose(try values(mean), expectedMean, "meanPoolForward y [3, 4], \(label)")
+    }
   }
 
   func testEmbeddingAndPoolingShapeErrors() throws {
@@ -111,7 +117,21 @@ extension ReferenceBackendTests {
     let x = try tensor([2, 3, 4])
     assertShapeError("maxPoolForward", naming: "argmax") {
       try backend.maxPoolForward(
-        input: x, output: try output([2, 3]), argmax: try output([2, 3]))
+        input: x, lengths: nil, output: try output([2, 3]), argmax: try output([2, 3]))
+    }
+    assertShapeError("maxPoolForward", naming: "lengths") {
+      try backend.maxPoolForward(
+        input: x, lengths: try integers([3], values: [1, 2, 3]), output: try output([2, 3]),
+        argmax: try backend.makeTensor([2, 3], .int32))
+    }
+    assertShapeError("meanPoolForward", naming: "lengths") {
+      try backend.meanPoolForward(input: x, lengths: try tensor([2]), output: try output([2, 3]))
+    }
+    assertShapeError("sequenceMask", naming: "lengths") {
+      try backend.sequenceMask(x, lengths: try integers([1], values: [2]))
+    }
+    assertShapeError("sequenceMask", naming: "tensor") {
+      try backend.sequenceMask(try tensor([2, 12]), lengths: try integers([2], values: [2, 2]))
     }
     let argmax = try integers([2, 3], values: [0, 1, 4, 2, 3, 0])
     assertShapeError("maxPoolBackward", naming: "argmax 4 in row 2") {
@@ -121,11 +141,12 @@ extension ReferenceBackendTests {
     }
     assertShapeError("meanPoolBackward", naming: "output gradient") {
       try backend.meanPoolBackward(
-        outputGradient: try tensor([3, 2]), inputGradient: try output([2, 3, 4]),
+        outputGradient: try tensor([3, 2]), lengths: nil, inputGradient: try output([2, 3, 4]),
         mode: .overwrite)
     }
     assertShapeError("meanPoolForward", naming: "input") {
-      try backend.meanPoolForward(input: try tensor([2, 3, 0]), output: try output([2, 3]))
+      try backend.meanPoolForward(
+        input: try tensor([2, 3, 0]), lengths: nil, output: try output([2, 3]))
     }
   }
 }

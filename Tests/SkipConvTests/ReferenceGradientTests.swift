@@ -183,27 +183,51 @@ final class ReferenceGradientTests: XCTestCase {
     XCTAssertEqual(Array(dtable[4 * width..<5 * width]), [0, 0, 0], "\(context): absent id 4")
   }
 
+  /// Pooling shapes with per-example lengths: nil (the full length) and lengths of 1, of L, in
+  /// between, and 0 and past L, which clamp.
+  private let poolingShapes: [(batch: Int, channels: Int, length: Int, lengths: [Int32]?)] = [
+    (2, 3, 5, nil), (1, 1, 1, nil), (3, 2, 4, nil), (1, 1, 1, [1]), (3, 2, 5, [1, 5, 3]),
+    (2, 3, 4, [0, 9]),
+  ]
+
   func testMaxPoolGradients() throws {
-    for (batch, channels, length) in [(2, 3, 5), (1, 1, 1), (3, 2, 4)] {
+    for (batch, channels, length, lengths) in poolingShapes {
       let x = random.doubles(batch * channels * length)
       let r = random.doubles(batch * channels)
-      let argmax = ReferenceOps.maxPoolForward(input: x, length: length).argmax
+      let argmax = ReferenceOps.maxPoolForward(input: x, length: length, lengths: lengths).argmax
       let dx = ReferenceOps.maxPoolBackward(outputGradient: r, argmax: argmax, length: length)
+      let context = "max pool dx [\(batch), \(channels), \(length)] lengths \(lengths ?? [])"
 
-      assertGradient(dx, at: x, "max pool dx [\(batch), \(channels), \(length)]") { x in
-        weightedSum(ReferenceOps.maxPoolForward(input: x, length: length).y, r)
+      assertGradient(dx, at: x, context) { x in
+        weightedSum(ReferenceOps.maxPoolForward(input: x, length: length, lengths: lengths).y, r)
       }
     }
   }
 
   func testMeanPoolGradients() throws {
-    for (batch, channels, length) in [(2, 3, 5), (1, 1, 1), (3, 2, 4)] {
+    for (batch, channels, length, lengths) in poolingShapes {
       let x = random.doubles(batch * channels * length)
       let r = random.doubles(batch * channels)
-      let dx = ReferenceOps.meanPoolBackward(outputGradient: r, length: length)
+      let dx = ReferenceOps.meanPoolBackward(outputGradient: r, length: length, lengths: lengths)
+      let context = "mean pool dx [\(batch), \(channels), \(length)] lengths \(lengths ?? [])"
 
-      assertGradient(dx, at: x, "mean pool dx [\(batch), \(channels), \(length)]") { x in
-        weightedSum(ReferenceOps.meanPoolForward(input: x, length: length), r)
+      assertGradient(dx, at: x, context) { x in
+        weightedSum(ReferenceOps.meanPoolForward(input: x, length: length, lengths: lengths), r)
+      }
+    }
+  }
+
+  /// The mask is linear, so its backward pass is the same mask applied to the output gradient.
+  func testSequenceMaskGradients() throws {
+    for (batch, channels, length, lengths) in poolingShapes {
+      let lengths = lengths ?? [Int32](repeating: Int32(length), count: batch)
+      let x = random.doubles(batch * channels * length)
+      let r = random.doubles(batch * channels * length)
+      let dx = ReferenceOps.sequenceMask(r, length: length, lengths: lengths)
+      let context = "sequence mask dx [\(batch), \(channels), \(length)] lengths \(lengths)"
+
+      assertGradient(dx, at: x, context) { x in
+        weightedSum(ReferenceOps.sequenceMask(x, length: length, lengths: lengths), r)
       }
     }
   }

@@ -196,6 +196,32 @@ final class ReferenceOpsTests: XCTestCase {
     XCTAssertEqual(dx, [1, 1, 1, -2, -2, -2], "mean pool dx")
   }
 
+  /// x `[3, 1, 4]` with lengths 2, 0 (clamped to 1) and 9 (clamped to 4): the padding of each
+  /// row contains its largest value, which pooling must skip.
+  func testPoolingWithLengthsKnownValues() {
+    let x: [Double] = [2, -4, 9, 9, -1, 3, 9, 9, 1, 5, 2, 4]
+    let lengths: [Int32] = [2, 0, 9]
+    XCTAssertEqual(
+      ReferenceOps.validLengths(lengths, rows: 3, length: 4), [2, 1, 4], "valid lengths")
+    let (y, argmax) = ReferenceOps.maxPoolForward(input: x, length: 4, lengths: lengths)
+    XCTAssertEqual(y, [2, -1, 5], "max pool y with lengths")
+    XCTAssertEqual(argmax, [0, 0, 1], "max pool argmax with lengths")
+    let mean = ReferenceOps.meanPoolForward(input: x, length: 4, lengths: lengths)
+    XCTAssertEqual(mean, [-1, -1, 3], "mean pool y with lengths")
+    let dx = ReferenceOps.meanPoolBackward(
+      outputGradient: [4.0, 6, -8], length: 4, lengths: lengths)
+    XCTAssertEqual(dx, [2, 2, 0, 0, 6, 0, 0, 0, -2, -2, -2, -2], "mean pool dx with lengths")
+  }
+
+  /// Lengths [1, 3] on x `[2, 2, 3]` and [0, 7], which clamp to [1, 3].
+  func testSequenceMaskKnownValues() {
+    let x: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+    let masked = ReferenceOps.sequenceMask(x, length: 3, lengths: [1, 3])
+    XCTAssertEqual(masked, [1, 0, 0, 4, 0, 0, 7, 8, 9, 10, 11, 12], "sequence mask [1, 3]")
+    let clamped = ReferenceOps.sequenceMask(x, length: 3, lengths: [0, 7])
+    XCTAssertEqual(clamped, masked, "sequence mask [0, 7]")
+  }
+
   /// x = [1, 2], w rows [1, 0], [2, -1], [0.5, 0.5], b = [0.1, 0.2, 0.3]:
   /// y = [1 + 0.1, 2 - 2 + 0.2, 0.5 + 1 + 0.3].
   func testLinearKnownValues() {

@@ -27,7 +27,8 @@ final class ReliabilityDeviceTests: XCTestCase {
     var random = SeededGenerator(seed: seed)
     return TokenBatch(
       tokens: (0..<size * length).map { _ in Int32(1 + random.next() % 39) },
-      labels: (0..<size).map { _ in Int32(random.next() % 3) }, batchSize: size, length: length)
+      labels: (0..<size).map { _ in Int32(random.next() % 3) },
+      lengths: [Int32](repeating: Int32(length), count: size), batchSize: size, length: length)
   }
 
   /// A batch far too large for the memory left raises an error that asks for a smaller batch,

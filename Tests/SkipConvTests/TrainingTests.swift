@@ -23,7 +23,7 @@ final class TrainingTests: XCTestCase {
     return options
   }
 
-  /// Test accuracy of the small model after 4 epochs on 2,000 TREC questions, measured at 0.702
+  /// Test accuracy of the small model after 4 epochs on 2,000 TREC questions, measured at 0.704
   /// on PoCL 3.1 (x86-64, AVX2). Other devices round differently, so the bound leaves 0.05.
   static let recordedSliceAccuracy = 0.65
 
@@ -124,9 +124,10 @@ final class BackendAgreementTests: XCTestCase {
     let backends: [Backend] = [ReferenceBackend(), device]
     var random = SeededGenerator(seed: 21)
     let batches = (0..<20).map { _ in
-      TokenBatch(
-        tokens: (0..<8 * 13).map { _ in Int32(random.next() % 50) },
-        labels: (0..<8).map { _ in Int32(random.next() % 3) }, batchSize: 8, length: 13)
+      let tokens = (0..<8 * 13).map { _ in Int32(random.next() % 50) }
+      return TokenBatch(
+        tokens: tokens, labels: (0..<8).map { _ in Int32(random.next() % 3) },
+        lengths: Batch.rowLengths(tokens: tokens, length: 13), batchSize: 8, length: 13)
     }
     var losses: [[Double]] = []
     for backend in backends {

@@ -97,4 +97,20 @@ public struct Batch: Equatable, Sendable {
 
   /// `[N, L]`, the shape of `tokens`.
   public var tokenShape: [Int] { [count, length] }
+
+  /// The true token count of each row, `[N]`: see `rowLengths(tokens:length:)`.
+  public var lengths: [Int32] { Self.rowLengths(tokens: tokens, length: length) }
+
+  /// Returns the number of ids before the trailing padding (id 0) of each row of `tokens [N, L]`,
+  /// at least 1, so that a text that encodes to no token still has one position to pool over.
+  public static func rowLengths(tokens: [Int32], length: Int) -> [Int32] {
+    guard length > 0 else { return [] }
+    return stride(from: 0, to: tokens.count, by: length).map { start in
+      var end = start + length
+      while end > start + 1, tokens[end - 1] == Vocabulary.paddingID {
+        end -= 1
+      }
+      return Int32(end - start)
+    }
+  }
 }

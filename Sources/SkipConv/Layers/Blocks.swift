@@ -4,7 +4,10 @@ protocol Block: AnyObject {
   var initializers: [(Parameter, Initializer)] { get }
   var outputChannels: Int { get }
   func outputLength(_ inputLength: Int) throws -> Int
-  func forward(_ x: Tensor) throws -> Tensor
+  /// Computes the output of `x`. `lengths [N]` (int32) are the valid lengths of the output rows.
+  /// A block uses them to zero the padding of an inner activation, and the caller masks the
+  /// output itself.
+  func forward(_ x: Tensor, lengths: Tensor) throws -> Tensor
   /// Overwrites the parameter gradients and `dx` from `dy`, which it may change in place.
   func backward(_ dy: Tensor, inputGradient dx: Tensor) throws
 }
@@ -74,8 +77,12 @@ final class ResidualBlock: Block {
     try conv1.outputLength(inputLength)
   }
 
-  func forward(_ x: Tensor) throws -> Tensor {
+  /// Zeroes the padding of conv1's output before conv2 reads it, as the caller does for the
+  /// block input, so that conv2 reads the zeros that an unpadded row gets from `same` padding.
+  /// conv1's ReLU backward then gives the padding no gradient, because the output there is 0.
+  func forward(_ x: Tensor, lengths: Tensor) throws -> Tensor {
     let hidden = try conv1.forward(x)
+    try backend.sequenceMask(hidden, lengths: lengths)
     let residual = try conv2.forward(hidden)
     let skip = try projection?.forward(x) ?? x
     let y = try workspace.tensor("y", residual.shape)
@@ -149,7 +156,8 @@ final class HighwayBlock: Block {
     try convH.outputLength(inputLength)
   }
 
-  func forward(_ x: Tensor) throws -> Tensor {
+  /// Both convolutions read the block input, so no inner activation needs `lengths`.
+  func forward(_ x: Tensor, lengths: Tensor) throws -> Tensor {
     let hidden = try convH.forward(x)
     let transform = try convT.forward(x)
     let carry = try projection?.forward(x) ?? x

@@ -55,6 +55,7 @@ final class ClassifierHead {
   private let backend: Backend
   private let workspace: Workspace
   private var inputShape: [Int] = []
+  private var lengths: Tensor?
   private var dropoutSeed: UInt32?
 
   init(
@@ -75,17 +76,18 @@ final class ClassifierHead {
     return [(weight, .fanInUniform(fanIn: fanIn)), (bias, .fanInUniform(fanIn: fanIn))]
   }
 
-  /// Returns logits `[N, Y]`. Dropout applies only when `dropoutSeed` is given (training).
-  func forward(_ x: Tensor, dropoutSeed: UInt32?) throws -> Tensor {
+  /// Returns logits `[N, Y]`, pooling each row of x `[N, C, L]` over its valid length from
+  /// `lengths [N]` (int32). Dropout applies only when `dropoutSeed` is given (training).
+  func forward(_ x: Tensor, lengths: Tensor, dropoutSeed: UInt32?) throws -> Tensor {
     let batch = x.shape[0]
     let channels = x.shape[1]
     let pooled = try workspace.tensor("pooled", [batch, channels])
     switch pooling {
     case .max:
       let argmax = try workspace.tensor("argmax", [batch, channels], .int32)
-      try backend.maxPoolForward(input: x, output: pooled, argmax: argmax)
+      try backend.maxPoolForward(input: x, lengths: lengths, output: pooled, argmax: argmax)
     case .mean:
-      try backend.meanPoolForward(input: x, output: pooled)
+      try backend.meanPoolForward(input: x, lengths: lengths, output: pooled)
     }
     var features = pooled
     if let dropoutSeed, dropout > 0 {
@@ -96,6 +98,7 @@ final class ClassifierHead {
     let logits = try workspace.tensor("logits", [batch, weight.shape[0]])
     try backend.linearForward(input: features, weight: weight.value, bias: bias.value, output: logits)
     inputShape = x.shape
+    self.lengths = lengths
     self.dropoutSeed = dropoutSeed
     return logits
   }
@@ -127,7 +130,8 @@ final class ClassifierHead {
       try backend.maxPoolBackward(
         outputGradient: dpooled, argmax: argmax, inputGradient: dx, mode: .overwrite)
     case .mean:
-      try backend.meanPoolBackward(outputGradient: dpooled, inputGradient: dx, mode: .overwrite)
+      try backend.meanPoolBackward(
+        outputGradient: dpooled, lengths: lengths, inputGradient: dx, mode: .overwrite)
     }
     return dx
   }

@@ -10,6 +10,7 @@ public final class TextClassifier {
   private let backend: Backend
   private let workspace: Workspace
   private var blockInputs: [Tensor] = []
+  private var blockLengths: BlockLengths?
 
   /// Builds the model and initialises its parameters from `seed` as PyTorch's defaults would.
   public init(
@@ -86,26 +87,92 @@ public final class TextClassifier {
     }
   }
 
+  /// Computes the valid length of every row after each block from the token counts `[N]` of a
+  /// batch, on the host, and uploads each distinct stage's lengths once.
+  ///
+  /// A stride-1 block keeps a length l, and a stride-2 block maps it to `(l - 1) / 2 + 1`, the
+  /// output length of its convolutions on the unpadded row.
+  public func uploadLengths(_ tokenCounts: [Int32]) throws -> BlockLengths {
+    if let row = tokenCounts.firstIndex(where: { $0 < 1 }) {
+      throw ShapeError(
+        op: "uploadLengths",
+        "row \(row) has token count \(tokenCounts[row]), expected at least 1; count a text "
+          + "without tokens as 1")
+    }
+    var current = tokenCounts
+    var tensor: Tensor?
+    var outputs: [Tensor] = []
+    for block in blocks {
+      let next = try current.map { Int32(try block.outputLength(Int($0))) }
+      if tensor == nil || next != current {
+        tensor = try uploadInt32(next)
+      }
+      outputs.append(tensor!)
+      current = next
+    }
+    let pooling = try outputs.last ?? uploadInt32(current)
+    return BlockLengths(blockOutputs: outputs, pooling: pooling)
+  }
+
+  private func uploadInt32(_ values: [Int32]) throws -> Tensor {
+    let tensor = try backend.makeTensor([values.count], .int32)
+    try backend.uploadAsync(values, to: tensor)
+    return tensor
+  }
+
   /// Returns logits `[N, Y]` for tokens `[N, L]`; `dropoutSeed` turns on dropout (training).
-  public func forward(tokens: Tensor, dropoutSeed: UInt32? = nil) throws -> Tensor {
+  ///
+  /// Each block's output is zeroed past the valid length of its row, so the padding of a batch
+  /// reaches neither the next block nor the pooling, and a row's logits do not depend on the
+  /// other rows of its batch. The embedding output needs no mask, because padding (id 0) reads
+  /// row 0 of the table: it starts at zero and gets no gradient, and weight decay keeps a zero
+  /// at zero.
+  ///
+  /// NOTE: a checkpoint written elsewhere with a non-zero row 0 breaks this, because loading
+  /// does not check the row.
+  public func forward(tokens: Tensor, lengths: BlockLengths, dropoutSeed: UInt32? = nil) throws
+    -> Tensor
+  {
+    guard lengths.blockOutputs.count == blocks.count else {
+      throw ShapeError(
+        op: "text classifier",
+        "lengths cover \(lengths.blockOutputs.count) blocks, but the model has \(blocks.count); "
+          + "make them with this model's uploadLengths")
+    }
     // The embedding's mask must differ from the classifier's, so its seed is hashed once more.
     var x = try embedding.forward(tokens, dropoutSeed: dropoutSeed.map { lowbias32(~$0) })
     blockInputs = []
-    for block in blocks {
+    for (block, outputLengths) in zip(blocks, lengths.blockOutputs) {
       blockInputs.append(x)
-      x = try block.forward(x)
+      x = try block.forward(x, lengths: outputLengths)
+      try backend.sequenceMask(x, lengths: outputLengths)
     }
-    return try head.forward(x, dropoutSeed: dropoutSeed)
+    blockLengths = lengths
+    return try head.forward(x, lengths: lengths.pooling, dropoutSeed: dropoutSeed)
   }
 
   /// Overwrites every parameter gradient from the logits gradient of the last `forward`.
   public func backward(logitsGradient: Tensor, index: EmbeddingGradientIndex) throws {
+    guard let blockLengths else {
+      throw ShapeError(op: "text classifier", "backward called before forward")
+    }
     var dy = try head.backward(logitsGradient)
     for (position, block) in blocks.enumerated().reversed() {
+      // The forward pass set the padding of this output to a constant 0, so it has no gradient.
+      try backend.sequenceMask(dy, lengths: blockLengths.blockOutputs[position])
       let dx = try workspace.tensor("dx\(position)", blockInputs[position].shape)
       try block.backward(dy, inputGradient: dx)
       dy = dx
     }
     try embedding.backward(dy, index: index)
   }
+}
+
+/// The valid length `[N]` (int32) of each row of a batch after every block, on the device, as
+/// `TextClassifier.uploadLengths` computes it. Blocks of one stage share a tensor.
+public struct BlockLengths {
+  /// One tensor per block, in block order.
+  public var blockOutputs: [Tensor]
+  /// The lengths the pooling over time reads: those of the last block's output.
+  public var pooling: Tensor
 }

@@ -23,6 +23,7 @@ extension ParityTable {
         }
       }
       cases.append(reluBackwardCase(shape, label))
+      cases.append(sequenceMaskCase(shape, label))
       for probability: Float in quick ? [0.5] : [0, 0.1, 0.5, 0.9] {
         let dropped = "\(label) p=\(probability)"
         cases.append(dropoutForwardCase(shape, dropped, probability))
@@ -133,6 +134,22 @@ extension ParityTable {
         try backend.reluBackward(output: tensor(y), gradient: tensor(gradient))
       }
       return [try run.compare(gradient, "dx")]
+    }
+  }
+
+  /// The mask of lengths from `sequenceLengths` (1, L, in between, and 0 and past L, which
+  /// clamp), on input whose padding is NaN, so that each padding element must be written.
+  static func sequenceMaskCase(_ shape: [Int], _ label: String) -> ParityCase {
+    ParityCase(op: "sequence_mask", pass: "forward", shape: label) { run in
+      let hostLengths = sequenceLengths(batch: shape[0], length: shape[2], run)
+      let lengths = try run.integers([shape[0]], values: hostLengths)
+      let values = run.random.uniform(shape.reduce(1, *), in: 0.25..<1.25)
+      let x = try run.pair(
+        shape, values: poisonPadding(values, shape: shape, lengths: hostLengths))
+      try run.onBothBackends { backend, tensor in
+        try backend.sequenceMask(tensor(x), lengths: tensor(lengths))
+      }
+      return [try run.compare(x, "y"), try run.compareZeros(x, "mask")]
     }
   }
 

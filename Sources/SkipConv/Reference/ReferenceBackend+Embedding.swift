@@ -45,10 +45,12 @@ extension ReferenceBackend {
       hostUniqueTokens: unique, hostOffsets: offsets, hostPositions: positions)
   }
 
-  public func maxPoolForward(input: Tensor, output: Tensor, argmax: Tensor) throws {
-    try Validate.maxPoolForward(input: input, output: output, argmax: argmax)
+  public func maxPoolForward(input: Tensor, lengths: Tensor?, output: Tensor, argmax: Tensor)
+    throws
+  {
+    try Validate.maxPoolForward(input: input, lengths: lengths, output: output, argmax: argmax)
     let (y, positions) = ReferenceOps.maxPoolForward(
-      input: try floats(input), length: input.shape[2])
+      input: try floats(input), length: input.shape[2], lengths: try lengths.map(ints))
     try store(y, in: output)
     try store(positions, in: argmax)
   }
@@ -68,20 +70,33 @@ extension ReferenceBackend {
     try storeGradient(dx, in: inputGradient, mode: mode)
   }
 
-  public func meanPoolForward(input: Tensor, output: Tensor) throws {
-    try Validate.pooling(input: input, output: output, op: "meanPoolForward")
-    let y = ReferenceOps.meanPoolForward(input: try floats(input), length: input.shape[2])
+  public func meanPoolForward(input: Tensor, lengths: Tensor?, output: Tensor) throws {
+    let op = "meanPoolForward"
+    try Validate.pooling(input: input, output: output, op: op)
+    try Validate.sequenceLengths(lengths, batch: input.shape[0], op: op)
+    let y = ReferenceOps.meanPoolForward(
+      input: try floats(input), length: input.shape[2], lengths: try lengths.map(ints))
     try store(y, in: output)
   }
 
   public func meanPoolBackward(
-    outputGradient: Tensor, inputGradient: Tensor, mode: GradientMode
+    outputGradient: Tensor, lengths: Tensor?, inputGradient: Tensor, mode: GradientMode
   ) throws {
+    let op = "meanPoolBackward"
     try Validate.poolingBackward(
-      outputGradient: outputGradient, inputGradient: inputGradient, op: "meanPoolBackward")
+      outputGradient: outputGradient, inputGradient: inputGradient, op: op)
+    try Validate.sequenceLengths(lengths, batch: inputGradient.shape[0], op: op)
     let dx = ReferenceOps.meanPoolBackward(
-      outputGradient: try floats(outputGradient), length: inputGradient.shape[2])
+      outputGradient: try floats(outputGradient), length: inputGradient.shape[2],
+      lengths: try lengths.map(ints))
     try storeGradient(dx, in: inputGradient, mode: mode)
+  }
+
+  public func sequenceMask(_ tensor: Tensor, lengths: Tensor) throws {
+    try Validate.sequenceMask(tensor, lengths: lengths)
+    let y = ReferenceOps.sequenceMask(
+      try floats(tensor), length: tensor.shape[2], lengths: try ints(lengths))
+    try store(y, in: tensor)
   }
 
   private func intTensor(_ values: [Int32]) throws -> Tensor {

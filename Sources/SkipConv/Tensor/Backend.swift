@@ -99,14 +99,25 @@ public protocol Backend: AnyObject {
 
   // MARK: Pooling over time
 
-  /// `y[n,c] = max_t x[n,c,t]`, storing the first index of the maximum in `argmax` (int32).
-  func maxPoolForward(input: Tensor, output: Tensor, argmax: Tensor) throws
+  // The pooling ops take per-example lengths, int32 `[N]`, so that the padding of a batch is left
+  // out: row n of a `[N, C, L]` input has the valid length `min(max(lengths[n], 1), L)`, and nil
+  // lengths give every row the full length L.
+
+  /// `y[n,c] = max_{t < length} x[n,c,t]`, storing the first index of the maximum in `argmax`
+  /// (int32), which is always inside the valid length.
+  func maxPoolForward(input: Tensor, lengths: Tensor?, output: Tensor, argmax: Tensor) throws
   /// Routes `dy[n,c]` to `dx[n,c,argmax[n,c]]`; other positions get 0 (or keep their value).
   func maxPoolBackward(
     outputGradient: Tensor, argmax: Tensor, inputGradient: Tensor, mode: GradientMode) throws
-  /// `y[n,c] = mean_t x[n,c,t]`.
-  func meanPoolForward(input: Tensor, output: Tensor) throws
-  func meanPoolBackward(outputGradient: Tensor, inputGradient: Tensor, mode: GradientMode) throws
+  /// `y[n,c] = (1/length) sum_{t < length} x[n,c,t]`.
+  func meanPoolForward(input: Tensor, lengths: Tensor?, output: Tensor) throws
+  /// `dx[n,c,t] = dy[n,c] / length` for `t < length`, and 0 at the padding (with `.accumulate`,
+  /// the padding keeps its value).
+  func meanPoolBackward(
+    outputGradient: Tensor, lengths: Tensor?, inputGradient: Tensor, mode: GradientMode) throws
+  /// Sets `x[n,c,t] = 0` in place on x `[N, C, L]` for every `t` at or past the valid length of
+  /// row n, with lengths int32 `[N]` clamped as for pooling.
+  func sequenceMask(_ tensor: Tensor, lengths: Tensor) throws
 
   // MARK: Linear
 

@@ -1,4 +1,4 @@
-/// Shape checks of the highway gate, residual add, ReLU backward and dropout.
+/// Shape checks of the highway gate, residual add, ReLU backward, dropout and the sequence mask.
 extension Validate {
   static func highwayGateForward(
     transformInput: Tensor, hiddenInput: Tensor, carry: Tensor, output: Tensor
@@ -37,6 +37,17 @@ extension Validate {
 
   static func reluBackward(output: Tensor, gradient: Tensor) throws {
     try sameShape([(output, "output"), (gradient, "gradient")], op: "reluBackward")
+  }
+
+  /// Checks sequence mask shapes: x `[N, C, L]` float32 and lengths `[N]` int32.
+  static func sequenceMask(_ tensor: Tensor, lengths: Tensor) throws {
+    let op = "sequenceMask"
+    guard tensor.rank == 3, tensor.elementType == .float32 else {
+      throw ShapeError(
+        op: op,
+        "tensor has shape \(tensor.shape) \(tensor.elementType), expected [N, C, L] float32")
+    }
+    try sequenceLengths(lengths, batch: tensor.shape[0], op: op)
   }
 
   /// Checks that the two tensors of a dropout pass match and that `probability` is in [0, 1).

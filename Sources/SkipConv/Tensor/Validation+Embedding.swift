@@ -44,11 +44,22 @@ extension Validate {
     }
   }
 
-  /// Checks max pooling shapes: x `[N, C, L]` with `L >= 1`, y `[N, C]`, argmax `[N, C]` int32.
-  static func maxPoolForward(input: Tensor, output: Tensor, argmax: Tensor) throws {
+  /// Checks max pooling shapes: x `[N, C, L]` with `L >= 1`, lengths `[N]` int32 when given,
+  /// y `[N, C]`, argmax `[N, C]` int32.
+  static func maxPoolForward(input: Tensor, lengths: Tensor?, output: Tensor, argmax: Tensor)
+    throws
+  {
     let op = "maxPoolForward"
     try pooling(input: input, output: output, op: op)
+    try sequenceLengths(lengths, batch: input.shape[0], op: op)
     try expectShape(argmax, output.shape, "argmax", op: op, type: .int32)
+  }
+
+  /// Checks that `lengths`, when given, is int32 `[batch]`. Its values need no check, because
+  /// the ops clamp each one to `[1, L]`.
+  static func sequenceLengths(_ lengths: Tensor?, batch: Int, op: String) throws {
+    guard let lengths else { return }
+    try expectShape(lengths, [batch], "lengths", op: op, type: .int32)
   }
 
   /// Checks pooling backward shapes: dx `[N, C, L]` with `L >= 1`, dy `[N, C]`.

@@ -32,8 +32,8 @@ public final class Classifier {
       let batch = dataset.batch(Array(0..<dataset.count))
       let uploaded = try step.upload(
         TokenBatch(
-          tokens: batch.tokens, labels: batch.labels, batchSize: batch.count,
-          length: batch.length), forTraining: false)
+          tokens: batch.tokens, labels: batch.labels, lengths: batch.lengths,
+          batchSize: batch.count, length: batch.length), forTraining: false)
       try step.evaluate(uploaded)
       let flat = try step.lastLogits()
       for row in 0..<batch.count {

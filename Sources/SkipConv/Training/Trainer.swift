@@ -162,9 +162,11 @@ public final class Trainer {
           }
         }
       }
+      // Word dropout replaces ids with the unknown id, never with padding, so the lengths hold.
       prepared.fulfil(
         TokenBatch(
-          tokens: tokens, labels: batch.labels, batchSize: batch.count, length: batch.length))
+          tokens: tokens, labels: batch.labels, lengths: batch.lengths, batchSize: batch.count,
+          length: batch.length))
     }
     return prepared
   }
@@ -182,7 +184,8 @@ public func evaluate(_ dataset: EncodedDataset, step: TrainingStep, batchSize: I
     let batch = dataset.batch(Array(start..<min(start + batchSize, dataset.count)))
     let uploaded = try step.upload(
       TokenBatch(
-        tokens: batch.tokens, labels: batch.labels, batchSize: batch.count, length: batch.length),
+        tokens: batch.tokens, labels: batch.labels, lengths: batch.lengths,
+        batchSize: batch.count, length: batch.length),
       forTraining: false)
     try step.evaluate(uploaded)
     let outcome = try step.outcome(labels: batch.labels)

@@ -1,15 +1,29 @@
-/// A batch ready for the device: token ids `[N, L]` row-major, padded with 0, and labels `[N]`.
+/// A batch ready for the device: token ids `[N, L]` row-major, padded with 0, labels `[N]` and
+/// the true token count of each row `[N]`.
 public struct TokenBatch: Sendable {
   public var tokens: [Int32]
   public var labels: [Int32]
+  /// The number of ids of each row before its padding, in `[1, L]`. Every id past it is 0.
+  /// `Batch.rowLengths(tokens:length:)` computes it from padded tokens.
+  public var lengths: [Int32]
   public var batchSize: Int
   public var length: Int
 
-  public init(tokens: [Int32], labels: [Int32], batchSize: Int, length: Int) {
+  public init(tokens: [Int32], labels: [Int32], lengths: [Int32], batchSize: Int, length: Int) {
     precondition(tokens.count == batchSize * length, "tokens do not fill [batchSize, length]")
     precondition(labels.count == batchSize, "one label per row expected")
+    precondition(lengths.count == batchSize, "one length per row expected")
+    for (row, count) in lengths.enumerated() {
+      precondition(
+        count >= 1 && Int(count) <= length,
+        "length \(count) of row \(row) is outside [1, \(length)]")
+      precondition(
+        tokens[row * length + Int(count)..<(row + 1) * length].allSatisfy { $0 == 0 },
+        "row \(row) has non-padding ids past its length \(count)")
+    }
     self.tokens = tokens
     self.labels = labels
+    self.lengths = lengths
     self.batchSize = batchSize
     self.length = length
   }
@@ -41,10 +55,12 @@ public final class TrainingStep {
     workspace = Workspace(backend: backend)
   }
 
-  /// The uploaded form of a batch: tokens, labels and the embedding gradient index.
+  /// The uploaded form of a batch: tokens, labels, the lengths of each block's output and the
+  /// embedding gradient index.
   public struct DeviceBatch {
     var tokens: Tensor
     var labels: Tensor
+    var lengths: BlockLengths
     var index: EmbeddingGradientIndex?
     var host: TokenBatch
   }
@@ -55,11 +71,12 @@ public final class TrainingStep {
     let labels = try backend.makeTensor([batch.batchSize], .int32)
     try backend.uploadAsync(batch.tokens, to: tokens)
     try backend.uploadAsync(batch.labels, to: labels)
+    let lengths = try model.uploadLengths(batch.lengths)
     let index = forTraining
       ? try backend.makeEmbeddingGradientIndex(
         tokens: batch.tokens, batch: batch.batchSize, length: batch.length)
       : nil
-    return DeviceBatch(tokens: tokens, labels: labels, index: index, host: batch)
+    return DeviceBatch(tokens: tokens, labels: labels, lengths: lengths, index: index, host: batch)
   }
 
   /// Queues forward, loss, backward and the optimizer update for `batch`, without waiting.
@@ -68,7 +85,8 @@ public final class TrainingStep {
     guard let optimizer, let index = batch.index else {
       throw ShapeError(op: "train", "training needs an optimizer and a batch uploaded for training")
     }
-    let logits = try model.forward(tokens: batch.tokens, dropoutSeed: dropoutSeed)
+    let logits = try model.forward(
+      tokens: batch.tokens, lengths: batch.lengths, dropoutSeed: dropoutSeed)
     let dlogits = try loss(logits, labels: batch.labels, scale: 1 / Float(batch.host.batchSize))
     try model.backward(logitsGradient: dlogits, index: index)
     try optimizer.apply(learningRate: learningRate)
@@ -76,7 +94,7 @@ public final class TrainingStep {
 
   /// Queues the forward pass without dropout and the loss for `batch`.
   public func evaluate(_ batch: DeviceBatch) throws {
-    let logits = try model.forward(tokens: batch.tokens, dropoutSeed: nil)
+    let logits = try model.forward(tokens: batch.tokens, lengths: batch.lengths, dropoutSeed: nil)
     _ = try loss(logits, labels: batch.labels, scale: 0)
   }
 
