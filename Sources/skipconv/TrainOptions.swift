@@ -14,7 +14,10 @@ let modelOptions: [OptionSpec] = [
   .value("dilation", "D", help: "Convolution dilation (default 1)."),
   .value("pooling", "P", help: "Pooling over time.", choices: ["max", "mean"]),
   .value("dropout", "P", help: "Dropout before the classifier, in [0, 1) (default 0.5)."),
-  .value("embedding-dropout", "P", help: "Dropout on the embedded tokens, in [0, 1) (default 0)."),
+  .value("embedding-dropout", "P",
+    help: "Dropout on the embedded tokens, in [0, 1) (default 0.25)."),
+  .value("embedding-init-std", "S", help: "Standard deviation of the initial embedding values "
+    + "(default 1, as PyTorch)."),
   .value("tokenization", "T", help: "Word or character tokens.", choices: ["word", "character"]),
   .value("max-length", "L", help: "Tokens kept per text (default 64)."),
   .value("min-count", "N", help: "Word vocabulary: minimum training count of a token (default 1)."),
@@ -24,7 +27,8 @@ let modelOptions: [OptionSpec] = [
 /// The configuration file's keys, so that a misspelt key is an error instead of being ignored.
 let configurationKeys: Set<String> = [
   "block_type", "embedding_dim", "channels", "depth", "stages", "kernel_size", "dilation",
-  "pooling", "dropout", "embedding_dropout", "tokenization", "max_length", "min_count", "max_vocabulary",
+  "pooling", "dropout", "embedding_dropout", "embedding_init_std", "tokenization", "max_length",
+  "min_count", "max_vocabulary",
 ]
 
 /// Reads `--config` (if any) on top of `base`, then applies the explicit model options.
@@ -55,6 +59,9 @@ func modelConfiguration(_ arguments: ParsedArguments, base: ModelConfiguration) 
   }
   if let value = try arguments.double("embedding-dropout", in: 0...0.99) {
     configuration.embeddingDropout = Float(value)
+  }
+  if let value = try arguments.double("embedding-init-std", in: 1e-6...100) {
+    configuration.embeddingInitStd = Float(value)
   }
   if let value = arguments.string("tokenization") {
     configuration.tokenization = ModelConfiguration.Tokenization(rawValue: value)!
@@ -94,14 +101,16 @@ private func readConfigurationFile(_ path: String, command: String) throws -> Mo
 
 /// Options that set the optimizer, schedule and batches.
 let trainingOptions: [OptionSpec] = [
-  .value("epochs", "N", help: "Passes over the training data.", default: "3"),
+  .value("epochs", "N", help: "Passes over the training data.",
+    default: "\(TrainingSettings().epochs)"),
   .value("batch-size", "N", help: "Examples per batch.", default: "64"),
   .value("seed", "N", help: "Seed of the initial weights, batch order and dropout.", default: "1"),
   .value("optimizer", "NAME", help: "Optimizer.", default: "adamw",
     choices: OptimizerKind.allCases.map(\.rawValue)),
   .value("learning-rate", "LR", help: "Peak learning rate, reached after warm-up.",
     default: "0.002"),
-  .value("warmup", "FRACTION", help: "Fraction of all steps spent warming up.", default: "0.1"),
+  .value("warmup", "FRACTION", help: "Fraction of all steps spent warming up.",
+    default: "\(TrainingSettings().warmupFraction)"),
   .value("schedule", "DECAY", help: "Learning-rate decay after warm-up.", default: "cosine",
     choices: LearningRateSchedule.Decay.allCases.map(\.rawValue)),
   .value("weight-decay", "WD", help: "Weight decay (decoupled for adamw).", default: "0.05"),
@@ -121,7 +130,8 @@ func trainingSettings(_ arguments: ParsedArguments) throws -> TrainingSettings {
   settings.optimizer.kind = OptimizerKind(rawValue: arguments.string("optimizer") ?? "adamw")!
   let learningRate = try arguments.double("learning-rate", in: 1e-12...10) ?? 2e-3
   settings.learningRate = Float(learningRate)
-  settings.warmupFraction = Float(try arguments.double("warmup", in: 0...1) ?? 0.1)
+  settings.warmupFraction = Float(try arguments.double("warmup", in: 0...1)
+    ?? Double(settings.warmupFraction))
   settings.decay = LearningRateSchedule.Decay(rawValue: arguments.string("schedule") ?? "cosine")!
   settings.optimizer.weightDecay = Float(try arguments.double("weight-decay", in: 0...10) ?? 0.05)
   settings.optimizer.maxGradientNorm = Float(try arguments.double("clip-norm", in: 0...1e6) ?? 5)

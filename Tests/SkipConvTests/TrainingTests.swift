@@ -17,7 +17,9 @@ final class TrainingTests: XCTestCase {
     options.trainLimit = 2_000
     options.configuration.embeddingDimension = 64
     options.configuration.channels = 64
+    options.configuration.embeddingDropout = 0
     options.settings.epochs = epochs
+    options.settings.warmupFraction = 0.1
     options.settings.batchSize = 32
     options.settings.seed = 11
     return options

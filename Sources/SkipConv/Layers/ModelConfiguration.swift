@@ -32,7 +32,10 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
   public var dropout: Float = 0.5
   /// Dropout probability on the embedded tokens `[N, E, L]`, which regularises the embedding
   /// table, by far the largest parameter of a word-level model.
-  public var embeddingDropout: Float = 0
+  public var embeddingDropout: Float = 0.25
+  /// Standard deviation of the normal distribution the embedding table starts from (PyTorch's
+  /// `nn.Embedding` uses 1).
+  public var embeddingInitStd: Float = 1
   public var tokenization: Tokenization = .word
   /// Token sequences are truncated to this length.
   public var maxLength = 64
@@ -62,6 +65,10 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     guard (0..<1).contains(dropout) else {
       throw ConfigurationError(field: "dropout", message: "must be in [0, 1), got \(dropout)")
     }
+    guard embeddingInitStd > 0, embeddingInitStd.isFinite else {
+      throw ConfigurationError(
+        field: "embeddingInitStd", message: "must be a positive number, got \(embeddingInitStd)")
+    }
     guard (0..<1).contains(embeddingDropout) else {
       throw ConfigurationError(
         field: "embeddingDropout", message: "must be in [0, 1), got \(embeddingDropout)")
@@ -75,7 +82,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
   private enum CodingKeys: String, CodingKey {
     case blockType = "block_type", embeddingDimension = "embedding_dim", channels, depth, stages
     case kernelSize = "kernel_size", dilation, pooling, dropout, tokenization
-    case embeddingDropout = "embedding_dropout"
+    case embeddingDropout = "embedding_dropout", embeddingInitStd = "embedding_init_std"
     case maxLength = "max_length", minCount = "min_count", maxVocabulary = "max_vocabulary"
   }
 
@@ -96,6 +103,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     pooling = try value(.pooling, defaults.pooling)
     dropout = try value(.dropout, defaults.dropout)
     embeddingDropout = try value(.embeddingDropout, defaults.embeddingDropout)
+    embeddingInitStd = try value(.embeddingInitStd, defaults.embeddingInitStd)
     tokenization = try value(.tokenization, defaults.tokenization)
     maxLength = try value(.maxLength, defaults.maxLength)
     minCount = try value(.minCount, defaults.minCount)

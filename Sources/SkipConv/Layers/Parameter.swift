@@ -20,8 +20,9 @@ enum Initializer {
   /// `U(-1/sqrt(fanIn), 1/sqrt(fanIn))`: PyTorch's default for `Conv1d` and `Linear` weights
   /// (Kaiming uniform with `a = sqrt(5)`) and biases.
   case fanInUniform(fanIn: Int)
-  /// `N(0, 1)`: PyTorch's default for `nn.Embedding`, with row 0 (padding) set to zero.
-  case embeddingNormal
+  /// `N(0, std^2)`, with row 0 (padding) set to zero; `std = 1` is PyTorch's default for
+  /// `nn.Embedding`.
+  case embeddingNormal(std: Float)
   case constant(Float)
 
   func values(count: Int, shape: [Int], random: inout SeededGenerator) -> [Float] {
@@ -29,8 +30,8 @@ enum Initializer {
     case .fanInUniform(let fanIn):
       let bound = 1 / Float(fanIn).squareRoot()
       return random.uniform(count, in: -bound..<bound)
-    case .embeddingNormal:
-      var values = (0..<count).map { _ in random.nextNormal() }
+    case .embeddingNormal(let std):
+      var values = (0..<count).map { _ in random.nextNormal() * std }
       for e in 0..<shape[1] {
         values[e] = 0
       }

@@ -78,7 +78,9 @@ public final class TextClassifier {
 
   private func initialize(seed: UInt64) throws {
     var random = SeededGenerator(seed: seed)
-    let initializers = [(embedding.table, Initializer.embeddingNormal)]
+    let initializers = [
+      (embedding.table, Initializer.embeddingNormal(std: configuration.embeddingInitStd))
+    ]
       + blocks.flatMap(\.initializers) + head.initializers
     for (parameter, initializer) in initializers {
       let values = initializer.values(

@@ -1,13 +1,13 @@
 /// Training hyperparameters: epochs, batches, learning-rate schedule, optimizer and seed.
 public struct TrainingSettings: Codable, Equatable, Sendable {
-  public var epochs = 3
+  public var epochs = 5
   public var batchSize = 64
   /// Seeds the initial weights, the batch order and dropout.
   public var seed: UInt64 = 1
   /// The learning rate at the end of warm-up.
   public var learningRate: Float = 2e-3
   /// Fraction of all steps spent warming up linearly from 0 (a one-cycle schedule's rise).
-  public var warmupFraction: Float = 0.1
+  public var warmupFraction: Float = 0.3
   public var decay: LearningRateSchedule.Decay = .cosine
   public var optimizer = OptimizerSettings()
   /// Group examples of similar length into batches (within seeded chunks), which cuts padding.
