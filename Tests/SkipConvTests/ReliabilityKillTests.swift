@@ -36,10 +36,12 @@ final class ReliabilityKillTests: XCTestCase {
     return process
   }
 
-  /// Returns the names in `folder` of temporary files that a checkpoint write leaves.
-  private func temporaryFiles(_ folder: URL) -> [String] {
+  /// Returns the names in `folder` of temporary files that a checkpoint write leaves, of the
+  /// process `pid` only when given (the names carry the writer's process ID).
+  private func temporaryFiles(_ folder: URL, of pid: Int32? = nil) -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    return names.filter { $0.hasPrefix(".last.safetensors.tmp-") }
+    let prefix = ".last.safetensors.tmp-" + (pid.map { "\($0)-" } ?? "")
+    return names.filter { $0.hasPrefix(prefix) }
   }
 
   func testSigkillDuringCheckpointKeepsLastLoadable() throws {
@@ -53,14 +55,23 @@ final class ReliabilityKillTests: XCTestCase {
     for round in 0..<rounds {
       let process = try start(trainArguments(train, output: output, epochs: 10_000))
       // Odd rounds wait for a temporary checkpoint file and kill within a few milliseconds of
-      // its creation; even rounds kill at a random moment.
-      let wait = round % 2 == 1 ? 30 : 0.5 + Double(random.nextFloat(in: 0..<2.5))
-      let deadline = Date().addingTimeInterval(wait)
+      // its creation. Even rounds wait until a first checkpoint is complete (its temporary file
+      // came and went) and kill at a random moment of the next 1.5 s, so that a complete
+      // checkpoint exists however slow the machine is.
+      let deadline = Date().addingTimeInterval(60)
       var sawWrite = false
+      var sawComplete = false
       while Date() < deadline, process.isRunning {
-        if round % 2 == 1, !temporaryFiles(output).isEmpty {
+        let writing = !temporaryFiles(output, of: process.processIdentifier).isEmpty
+        if writing {
           sawWrite = true
-          usleep(UInt32(random.next() % 20_000))
+          if round % 2 == 1 {
+            usleep(UInt32(random.next() % 20_000))
+            break
+          }
+        } else if sawWrite {
+          sawComplete = true
+          usleep(UInt32(random.nextFloat(in: 0..<1.5) * 1e6))
           break
         }
         usleep(500)
@@ -69,10 +80,11 @@ final class ReliabilityKillTests: XCTestCase {
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
       XCTAssertEqual(process.terminationReason, .uncaughtSignal, "round \(round)")
-      let leftovers = temporaryFiles(output)
+      let leftovers = temporaryFiles(output, of: process.processIdentifier)
       killedDuringWrite += leftovers.isEmpty ? 0 : 1
-      if round % 2 == 1 {
-        XCTAssertTrue(sawWrite, "round \(round): no checkpoint write seen in 30 s")
+      XCTAssertTrue(sawWrite, "round \(round): no checkpoint write seen in 60 s")
+      if round % 2 == 0 {
+        XCTAssertTrue(sawComplete, "round \(round): no complete checkpoint in 60 s")
       }
 
       // Whatever the moment, last.safetensors is a complete checkpoint.
@@ -91,6 +103,7 @@ final class ReliabilityKillTests: XCTestCase {
       "SIGKILL rounds: \(rounds), \(killedDuringWrite) of them during a checkpoint write; "
         + "checkpoints found at epochs \(snapshots.keys.sorted())")
     XCTAssertGreaterThan(killedDuringWrite, 0, "no kill landed during a checkpoint write")
+    XCTAssertFalse(snapshots.isEmpty, "no round left a complete checkpoint")
 
     // A fresh run resumes from the folder: it removes the abandoned temporary files.
     let resumed = try runSkipConv(
