@@ -5,9 +5,10 @@ Usage: python pytorch_baseline.py SKIPCONV_JSON [--runs N] [--json OUT]
 
 Each row is rebuilt from the sizes the harness recorded, timed as the median of N runs after two
 warm-up runs, with PyTorch's default thread count (one per core). The training step uses the same
-architecture as SkipConv's default model: embedding 256, two residual blocks of 256 channels with
-kernel 3, global max pooling, dropout 0.5, a linear classifier, AdamW with weight decay 0.05 and
-gradient clipping at norm 5.
+architecture as SkipConv's default model: embedding 256 with the embedding dropout that the
+report's configuration names, two residual blocks of 256 channels with kernel 3, global max
+pooling, dropout 0.5 and a linear classifier; AdamW with weight decay 0.05 and gradient clipping
+at norm 5.
 """
 
 import argparse
@@ -102,20 +103,22 @@ class ResidualBlock(torch.nn.Module):
 
 
 class TextClassifier(torch.nn.Module):
-    def __init__(self, vocabulary, classes, width=256, depth=2, kernel=3, dropout=0.5):
+    def __init__(self, vocabulary, classes, width=256, depth=2, kernel=3, dropout=0.5,
+                 embedding_dropout=0.0):
         super().__init__()
         self.embedding = torch.nn.Embedding(vocabulary, width, padding_idx=0)
+        self.embedding_dropout = torch.nn.Dropout(embedding_dropout)
         self.blocks = torch.nn.Sequential(*[ResidualBlock(width, kernel) for _ in range(depth)])
         self.dropout = torch.nn.Dropout(dropout)
         self.classifier = torch.nn.Linear(width, classes)
 
     def forward(self, tokens):
-        x = self.embedding(tokens).transpose(1, 2)
+        x = self.embedding_dropout(self.embedding(tokens)).transpose(1, 2)
         x = self.blocks(x).amax(dim=2)
         return self.classifier(self.dropout(x))
 
 
-def training_step(shape, runs):
+def training_step(shape, embedding_dropout, runs):
     """Returns (seconds per step, peak resident memory growth in bytes) in a fresh process."""
     code = f"""
 import resource, statistics, time, torch, json, sys
@@ -124,7 +127,8 @@ from pytorch_baseline import TextClassifier, median_seconds
 tokens = torch.randint(2, {shape['vocabulary']}, ({shape['batch']}, {shape['length']}))
 labels = torch.randint(0, {shape['classes']}, ({shape['batch']},))
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-model = TextClassifier({shape['vocabulary']}, {shape['classes']})
+model = TextClassifier({shape['vocabulary']}, {shape['classes']},
+                       embedding_dropout={embedding_dropout})
 optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
 def step():
     optimizer.zero_grad(set_to_none=False)
@@ -173,7 +177,8 @@ def main():
 
     training = report.get("training")
     if training:
-        seconds, peak = training_step(training["shape"], args.runs)
+        embedding_dropout = training["configuration"].get("embedding_dropout", 0.0)
+        seconds, peak = training_step(training["shape"], embedding_dropout, args.runs)
         ours = training["opencl"]["wallSeconds"]
         batch = training["shape"]["batch"]
         memory_ratio = training["peakDeviceBytes"] / peak if peak > 0 else float("nan")

@@ -26,6 +26,7 @@ struct BenchmarkReport: Codable {
   var peak: DevicePeak
   var rows: [BenchmarkRow]
   var training: TrainingResult?
+  var startup: StartupResult?
 }
 
 func benchmarkCases(quick: Bool) throws -> [BenchmarkCase] {
@@ -85,12 +86,15 @@ func runBenchmarks(_ options: BenchmarkOptions) throws {
   }
 
   var training: TrainingResult?
+  var startup: StartupResult?
   if options.filters.isEmpty || options.filters.contains("train") {
     training = try measureTrainingStep(backend, shape: TrainingShape(), runs: options.runs)
+    startup = try measureStartup(backend, shape: TrainingShape())
   }
   let report = BenchmarkReport(
     device: info.name, driver: info.driverVersion,
-    date: ISO8601DateFormatter().string(from: Date()), peak: peak, rows: rows, training: training)
+    date: ISO8601DateFormatter().string(from: Date()), peak: peak, rows: rows, training: training,
+    startup: startup)
   print(markdown(report))
   if let path = options.jsonPath {
     let encoder = JSONEncoder()
@@ -138,6 +142,14 @@ func markdown(_ report: BenchmarkReport) -> String {
         training.parameters, training.shape.batch, training.shape.length,
         training.shape.vocabulary, training.opencl.wallSeconds * 1e3, training.samplesPerSecond,
         Double(training.peakDeviceBytes) / 1_048_576))
+  }
+  if let startup = report.startup {
+    lines.append(
+      String(
+        format: "Start-up to the end of the first training step: %.2f s cold (%d programs "
+          + "compiled in %.2f s), %.2f s warm (cached binaries loaded in %.2f s)",
+        startup.coldSeconds, startup.programs, startup.coldBuildSeconds, startup.warmSeconds,
+        startup.warmBuildSeconds))
   }
   return lines.joined(separator: "\n")
 }
