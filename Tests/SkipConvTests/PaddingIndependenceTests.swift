@@ -105,6 +105,7 @@ final class PaddingIndependenceTests: XCTestCase {
       for pooling in ModelConfiguration.Pooling.allCases {
         var configuration = configuration(block, pooling)
         configuration.dropout = 0
+        configuration.embeddingDropout = 0
         let model = try TextClassifier(
           configuration: configuration, vocabularySize: 32, classCount: 3, backend: backend,
           seed: 23)
