@@ -43,7 +43,8 @@ func parseOptions(_ arguments: [String]) -> BenchmarkOptions {
         usage: skipconv-bench [--device D] [--runs N] [--reference-runs N] [--quick]
                               [--json PATH] [--filter OP]
           --runs N            timed runs per OpenCL row after warm-up (default 10)
-          --reference-runs N  timed runs per CPU reference row; 0 skips the reference (default 3)
+          --reference-runs N  timed runs per CPU reference row; 0 skips the reference, which
+                              takes most of the time on large shapes (default 3)
           --quick             fewer shapes
           --json PATH         also write every result as JSON
           --filter OP         only rows whose op contains OP (repeatable)
