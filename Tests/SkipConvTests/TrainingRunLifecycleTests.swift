@@ -35,7 +35,7 @@ final class TrainingRunLifecycleTests: XCTestCase {
       trainArguments(train, output), environment: ["OCL_ICD_VENDORS": vendors.path])
     XCTAssertEqual(rejected.status, 2, rejected.stderr)
     XCTAssertTrue(
-      rejected.stderr.contains("the output folder \(output.path) already holds an earlier run"),
+      rejected.stderr.contains("the output folder \(output.path) already contains an earlier run"),
       rejected.stderr)
     XCTAssertTrue(
       rejected.stderr.contains(

@@ -1,14 +1,14 @@
 import Foundation
 
-/// Raised when a new run's output folder already holds an earlier run's checkpoints, which the
-/// new run would replace.
+/// Raised when a new run's output folder already contains an earlier run's checkpoints, which
+/// the new run would replace.
 public struct ExistingRunError: Error, Equatable, CustomStringConvertible {
   public var folder: String
   /// The checkpoint files found in the folder.
   public var files: [String]
 
   public var description: String {
-    "the output folder \(folder) already holds an earlier run (\(files.joined(separator: ", "))); "
+    "the output folder \(folder) already contains an earlier run (\(files.joined(separator: ", "))); "
       + "pass --resume to continue it, --overwrite to start over, or choose another --out"
   }
 }
@@ -18,7 +18,7 @@ extension TrainingOutput {
   public static let runFiles = [lastCheckpoint, bestCheckpoint, metrics, report]
 
   /// Throws `ExistingRunError` when `options` start a new run, neither resuming nor
-  /// overwriting, in a folder that holds `last.safetensors` or `best.safetensors`.
+  /// overwriting, in a folder that contains `last.safetensors` or `best.safetensors`.
   public static func checkFolder(_ options: TrainingJobOptions) throws {
     guard !options.resume && !options.overwrite else { return }
     let found = [lastCheckpoint, bestCheckpoint].filter {
@@ -40,8 +40,8 @@ extension TrainingOutput {
     }
   }
 
-  /// Returns the outermost folder on the way to `folder` that does not exist yet, which is the
-  /// first one that creating `folder` creates; nil when `folder` exists.
+  /// Returns the outermost missing folder on the path to `folder`, the first that creating
+  /// `folder` creates. Returns nil when `folder` exists.
   static func outermostMissingFolder(_ folder: URL) -> URL? {
     var missing: URL?
     var current = folder.standardizedFileURL
