@@ -20,13 +20,13 @@ final class ProgressReporter: TrainingObserver {
     guard isTerminal || metrics.elapsedSeconds - lastLine >= logInterval || done else { return }
     lastLine = metrics.elapsedSeconds
     let remainingSteps = Double(
-      (totalEpochs - metrics.epoch - 1) * metrics.batchesPerEpoch
+      (totalEpochs - metrics.epoch) * metrics.batchesPerEpoch
         + metrics.batchesPerEpoch - metrics.batchInEpoch)
     let stepsPerSecond = metrics.samplesPerSecond / Double(max(metrics.samples, 1))
     let eta = stepsPerSecond > 0 ? formatDuration(remainingSteps / stepsPerSecond) : "?"
     let text = String(
       format: "epoch %d/%d step %d/%d %6.0f samples/s loss %.4f acc %5.1f%% lr %.2e ETA %@",
-      metrics.epoch + 1, totalEpochs, metrics.batchInEpoch, metrics.batchesPerEpoch,
+      metrics.epoch, totalEpochs, metrics.batchInEpoch, metrics.batchesPerEpoch,
       metrics.samplesPerSecond, metrics.loss, metrics.accuracy * 100, metrics.learningRate, eta)
     if isTerminal {
       let fraction = Double(metrics.batchInEpoch) / Double(max(metrics.batchesPerEpoch, 1))
@@ -41,7 +41,7 @@ final class ProgressReporter: TrainingObserver {
 
   func trainingDidFinishEpoch(_ metrics: EpochMetrics) {
     var text = String(
-      format: "epoch %d/%d done in %@: train loss %.4f acc %.2f%%", metrics.epoch + 1,
+      format: "epoch %d/%d done in %@: train loss %.4f acc %.2f%%", metrics.epoch,
       totalEpochs, formatDuration(metrics.seconds), metrics.trainLoss, metrics.trainAccuracy * 100)
     if let loss = metrics.validationLoss, let accuracy = metrics.validationAccuracy {
       text += String(format: ", validation loss %.4f acc %.2f%%", loss, accuracy * 100)
@@ -82,30 +82,47 @@ func formatDuration(_ seconds: Double) -> String {
   return String(format: "%dh%02dm", total / 3600, total % 3600 / 60)
 }
 
-/// Set by SIGINT (Ctrl-C); the training loop checks it before each step.
+/// Set by SIGINT (Ctrl-C) or SIGTERM; the training loop checks it before each step.
 final class InterruptFlag: @unchecked Sendable {
   private let lock = NSLock()
   private var raised = false
-  private var source: DispatchSourceSignal?
+  private var sources: [DispatchSourceSignal] = []
 
-  /// Catches SIGINT: the first one raises the flag, a second one exits at once.
+  /// Catches SIGINT and SIGTERM. The first signal raises the flag. A second one ends the process
+  /// at once by that signal, as if it were not caught, so its status (130 or 143 in a shell)
+  /// comes from the signal and no checkpoint is written.
   func install() {
-    signal(SIGINT, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    source.setEventHandler { [weak self] in
-      guard let self else { return }
-      let again = self.lock.withLock { () -> Bool in
-        defer { self.raised = true }
-        return self.raised
+    for number in [SIGINT, SIGTERM] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler { [weak self] in
+        self?.received(number, count: Int(source.data))
       }
-      if again {
-        writeError("\nskipconv: second interrupt, exiting without a checkpoint\n")
-        exit(ExitStatus.interrupted)
-      }
-      writeError("\nskipconv: interrupt received, saving a checkpoint after this step\n")
+      source.resume()
+      sources.append(source)
     }
-    source.resume()
-    self.source = source
+  }
+
+  /// Handles `count` deliveries of signal `number` that the dispatch source merged into one.
+  private func received(_ number: Int32, count: Int) {
+    let again = lock.withLock { () -> Bool in
+      defer { raised = true }
+      return raised || count > 1
+    }
+    let name = number == SIGTERM ? "SIGTERM" : "interrupt"
+    guard again else {
+      writeError("\nskipconv: \(name) received, saving a checkpoint after this step\n")
+      return
+    }
+    writeError("\nskipconv: second interrupt, exiting without a checkpoint\n")
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, number)
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    signal(number, SIG_DFL)
+    kill(getpid(), number)
+    // NOTE: reached only when every thread blocks the signal; the shell's status for it follows.
+    exit(128 + number)
   }
 
   var isRaised: Bool { lock.withLock { raised } }

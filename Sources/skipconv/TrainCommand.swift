@@ -7,13 +7,22 @@ let trainCommand = Subcommand(
   discussion: """
     Trains on a named dataset (sst2, trec, ag_news; found in the data folder or downloaded) or on
     files given with --train. Writes to the --out folder: last.safetensors after each epoch and
-    on Ctrl-C, best.safetensors (best validation accuracy), metrics.jsonl (one JSON object per
-    step) and report.json. With --resume, continues from last.safetensors with the same
-    optimizer state and data order.
+    on Ctrl-C or SIGTERM, best.safetensors (best validation accuracy), metrics.jsonl (one JSON
+    object per step; epoch and batchInEpoch count from 1) and report.json. A folder that holds
+    an earlier run's checkpoints needs --resume or --overwrite.
+
+    With --resume, continues from last.safetensors with the same optimizer state and data
+    order. Every option must be as before except --epochs: a different --epochs recomputes the
+    learning-rate schedule (warm-up and decay) over the new total number of steps, so the
+    learning rate may jump at the resumed step. Data options (--train, --validation,
+    --validation-fraction, --limit-train, --skip-invalid), --seed and --batch-size that differ
+    from the checkpoint's are rejected, because they change the data order.
     """,
   options: [deviceOption]
     + [.value("out", "DIR", help: "Output folder (default: runs/<dataset>-<block>)."),
-      .flag("resume", help: "Continue from last.safetensors in the output folder.")]
+      .flag("resume", help: "Continue from last.safetensors in the output folder."),
+      .flag("overwrite", help: "Start over in an output folder that holds an earlier run, "
+        + "removing its checkpoints, metrics.jsonl and report.json.")]
     + dataOptions + modelOptions + trainingOptions,
   positionalName: "DATASET"
 ) { arguments in
@@ -25,6 +34,11 @@ let trainCommand = Subcommand(
   options.trainLimit = try arguments.int("limit-train", in: 1...Int.max)
   options.settings = try trainingSettings(arguments)
   options.resume = arguments.flag("resume")
+  options.overwrite = arguments.flag("overwrite")
+  if options.resume && options.overwrite {
+    throw UsageError(
+      message: "--resume and --overwrite exclude each other; pass one of them", command: "train")
+  }
   let outName: String
   switch source {
   case .dataset(let name, _): outName = name
@@ -42,6 +56,11 @@ let trainCommand = Subcommand(
   if options.resume && !FileManager.default.fileExists(atPath: last.path) {
     throw UsageError(
       message: "nothing to resume: \(last.path) does not exist", command: "train")
+  }
+  do {
+    try TrainingOutput.checkFolder(options)
+  } catch let error as ExistingRunError {
+    throw UsageError(message: error.description, command: "train")
   }
   let backend = try openBackend(arguments)
 
@@ -62,7 +81,13 @@ let trainCommand = Subcommand(
         + (splits.test.map { ", \($0.count) test" } ?? "")
         + "; vocabulary \(vocabulary.count); classes \(labels.labels.joined(separator: ", "))")
   }
-  let report = try job.run(shouldStop: { interrupt.isRaised })
+  let report: TrainingReport
+  do {
+    report = try job.run(shouldStop: { interrupt.isRaised })
+  } catch let error as ExistingRunError {
+    // Another process wrote a checkpoint into the folder after the check above.
+    throw UsageError(message: error.description, command: "train")
+  }
   printTrainingReport(report)
   return report.interrupted ? ExitStatus.interrupted : ExitStatus.success
 }

@@ -16,7 +16,7 @@ enum ExitStatus {
   static let nonFiniteLoss: Int32 = 5
   /// The output folder is in use by another run, or a file could not be read or written.
   static let fileOperation: Int32 = 6
-  /// Interrupted by Ctrl-C (SIGINT) after saving a checkpoint.
+  /// Interrupted by Ctrl-C (SIGINT) or SIGTERM after saving a checkpoint.
   static let interrupted: Int32 = 130
 }
 

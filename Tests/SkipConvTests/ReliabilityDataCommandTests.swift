@@ -67,7 +67,8 @@ final class ReliabilityDataCommandTests: XCTestCase {
     ]
     for (name, content, fragment, skipped) in cases {
       let file = try folder.write(name, content)
-      let result = try train(file, output: output)
+      // --overwrite gets past the earlier run's checkpoints, which a failed run must keep.
+      let result = try train(file, ["--overwrite"], output: output)
       XCTAssertEqual(result.status, 4, "\(name): \(result.stderr)")
       XCTAssertTrue(result.stderr.contains("error: \(file.path)\(fragment)"), result.stderr)
       guard let skipped else { continue }
@@ -86,7 +87,7 @@ final class ReliabilityDataCommandTests: XCTestCase {
 
     for (name, expected) in [("absent.csv", "file not found"), ("news", "is a folder")] {
       let path = folder.url.appendingPathComponent(name).path
-      let result = try runSkipConv(["train", "--train", path, "--out", output.path])
+      let result = try runSkipConv(["train", "--train", path, "--out", output.path, "--overwrite"])
       XCTAssertEqual(result.status, 4, result.stderr)
       XCTAssertTrue(result.stderr.contains("error: \(path): \(expected)"), result.stderr)
     }

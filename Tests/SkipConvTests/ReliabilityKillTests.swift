@@ -53,7 +53,9 @@ final class ReliabilityKillTests: XCTestCase {
     var killedDuringWrite = 0
     let rounds = 8
     for round in 0..<rounds {
-      let process = try start(trainArguments(train, output: output, epochs: 10_000))
+      // Each round starts over in the folder that the previous round's kill left behind.
+      let process = try start(
+        trainArguments(train, output: output, epochs: 10_000) + (round > 0 ? ["--overwrite"] : []))
       // Odd rounds wait for a temporary checkpoint file and kill within a few milliseconds of
       // its creation. Even rounds wait until a first checkpoint is complete (its temporary file
       // came and went) and kill at a random moment of the next 1.5 s, so that a complete
@@ -87,7 +89,8 @@ final class ReliabilityKillTests: XCTestCase {
         XCTAssertTrue(sawComplete, "round \(round): no complete checkpoint in 60 s")
       }
 
-      // Whatever the moment, last.safetensors is a complete checkpoint.
+      // Whatever the moment, last.safetensors is a complete checkpoint or, when --overwrite
+      // removed the previous round's and the kill came before the first write, absent.
       let last = output.appendingPathComponent(TrainingOutput.lastCheckpoint)
       guard FileManager.default.fileExists(atPath: last.path) else { continue }
       let (file, metadata) = try ModelCheckpoint.read(last)
@@ -105,15 +108,18 @@ final class ReliabilityKillTests: XCTestCase {
     XCTAssertGreaterThan(killedDuringWrite, 0, "no kill landed during a checkpoint write")
     XCTAssertFalse(snapshots.isEmpty, "no round left a complete checkpoint")
 
-    // A fresh run resumes from the folder: it removes the abandoned temporary files.
+    // A fresh run resumes from the folder, or starts over when the last round's --overwrite
+    // removed the checkpoint before its kill: either way it removes the abandoned temporary
+    // files.
+    let last = output.appendingPathComponent(TrainingOutput.lastCheckpoint)
     let resumed = try runSkipConv(
       trainArguments(train, output: output, epochs: (snapshots.keys.max() ?? 0) + 1)
-        + ["--resume"])
+        + [FileManager.default.fileExists(atPath: last.path) ? "--resume" : "--overwrite"])
     XCTAssertEqual(resumed.status, 0, resumed.stderr)
     XCTAssertEqual(temporaryFiles(output), [])
 
     // Each checkpoint found equals the one an uninterrupted run writes at the same epoch.
-    for epoch in [snapshots.keys.min(), snapshots.keys.max()].compactMap({ $0 }) {
+    for epoch in Set([snapshots.keys.min(), snapshots.keys.max()].compactMap({ $0 })).sorted() {
       let reference = folder.url.appendingPathComponent("reference-\(epoch)")
       let result = try runSkipConv(trainArguments(train, output: reference, epochs: epoch))
       XCTAssertEqual(result.status, 0, result.stderr)
@@ -150,8 +156,12 @@ final class ReliabilityKillTests: XCTestCase {
     }
     XCTAssertTrue(first.isRunning)
 
+    let last = output.appendingPathComponent(TrainingOutput.lastCheckpoint)
+    let hadCheckpoint = FileManager.default.fileExists(atPath: last.path)
+    // With --overwrite, the second run gets past the check for an earlier run's checkpoints
+    // and meets the lock, which it must take before removing any file.
     let second = try runSkipConv(
-      ["train", "--train", train.path, "--out", output.path, "--epochs", "1"])
+      ["train", "--train", train.path, "--out", output.path, "--epochs", "1", "--overwrite"])
     XCTAssertEqual(second.status, 6, second.stderr)
     XCTAssertTrue(
       second.stderr.contains(
@@ -159,11 +169,14 @@ final class ReliabilityKillTests: XCTestCase {
       second.stderr)
     XCTAssertTrue(second.stderr.contains("choose another output folder"), second.stderr)
     XCTAssertTrue(first.isRunning, "the second run stopped the first")
+    if hadCheckpoint {
+      XCTAssertNoThrow(try ModelCheckpoint.read(last), "the second run removed the first's file")
+    }
 
     kill(first.processIdentifier, SIGKILL)
     first.waitUntilExit()
     let third = try runSkipConv(
-      ["train", "--train", train.path, "--out", output.path] + tinyModelOptions)
+      ["train", "--train", train.path, "--out", output.path, "--overwrite"] + tinyModelOptions)
     XCTAssertEqual(third.status, 0, third.stderr)
   }
 }

@@ -10,12 +10,14 @@ public struct CheckpointMetadata: Equatable, Sendable {
   /// Training settings and position; nil in a checkpoint meant only for inference.
   public var training: TrainingSettings?
   public var position: TrainingPosition?
+  /// The options that chose the training data; nil in checkpoints written before it was recorded.
+  public var data: DataSelection?
   public var bestValidationAccuracy: Double?
 
   public init(
     configuration: ModelConfiguration, tokenizer: Tokenizer, vocabulary: Vocabulary,
     labels: LabelSet, training: TrainingSettings? = nil, position: TrainingPosition? = nil,
-    bestValidationAccuracy: Double? = nil
+    data: DataSelection? = nil, bestValidationAccuracy: Double? = nil
   ) {
     self.configuration = configuration
     self.tokenizer = tokenizer
@@ -23,6 +25,7 @@ public struct CheckpointMetadata: Equatable, Sendable {
     self.labels = labels
     self.training = training
     self.position = position
+    self.data = data
     self.bestValidationAccuracy = bestValidationAccuracy
   }
 }
@@ -43,6 +46,7 @@ public enum ModelCheckpoint {
     static let labels = "skipconv.labels"
     static let training = "skipconv.training"
     static let position = "skipconv.position"
+    static let data = "skipconv.data"
     static let step = "skipconv.step"
     static let bestValidationAccuracy = "skipconv.best_validation_accuracy"
     static let optimizer = "skipconv.optimizer"
@@ -87,6 +91,9 @@ public enum ModelCheckpoint {
     if let training = metadata.training {
       fields[Key.training] = try metadataJSON(training)
     }
+    if let data = metadata.data {
+      fields[Key.data] = try metadataJSON(data)
+    }
     if let position = metadata.position {
       fields[Key.position] = try metadataJSON(position)
       fields[Key.step] = "\(position.globalStep)"
@@ -129,6 +136,9 @@ public enum ModelCheckpoint {
     }
     if file.metadata[Key.position] != nil {
       metadata.position = try decode(TrainingPosition.self, Key.position)
+    }
+    if file.metadata[Key.data] != nil {
+      metadata.data = try decode(DataSelection.self, Key.data)
     }
     if let text = file.metadata[Key.bestValidationAccuracy] {
       metadata.bestValidationAccuracy = Double(text)

@@ -43,6 +43,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   case invalidOption(String)
   /// Stored vocabulary, label set or tokenizer JSON could not be decoded.
   case invalidMetadata(String)
+  /// The training examples of `path` have fewer than two classes, so there is nothing to learn.
+  case tooFewClasses(path: String, labels: [String])
 
   public var description: String {
     switch self {
@@ -60,7 +62,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
       .noValidRows:
       return rowDescription
     case .unknownFormat, .undetectableFormat, .unknownDataset, .missingSplit, .checksumMismatch,
-      .downloadFailed, .invalidOption, .invalidMetadata:
+      .downloadFailed, .invalidOption, .invalidMetadata, .tooFewClasses:
       return otherDescription
     }
   }
@@ -108,6 +110,10 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
       return "\(url): download failed: \(reason)"
     case .invalidOption(let message), .invalidMetadata(let message):
       return message
+    case .tooFewClasses(let path, let labels):
+      let found = labels.isEmpty ? "no class" : "only the class '\(labels[0])'"
+      return "\(path): the training examples have \(found); at least two classes are needed, "
+        + "so add rows of another class"
     default:
       return ""
     }

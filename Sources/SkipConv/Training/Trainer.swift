@@ -90,7 +90,7 @@ public final class Trainer {
         clock.record(samples: outcome.count)
         observer?.trainingDidStep(
           StepMetrics(
-            epoch: position.epoch, step: position.globalStep,
+            epoch: position.epoch + 1, step: position.globalStep,
             batchInEpoch: position.batchInEpoch, batchesPerEpoch: order.count,
             loss: outcome.lossSum / Double(outcome.count),
             accuracy: Double(outcome.correct) / Double(outcome.count),
@@ -108,7 +108,7 @@ public final class Trainer {
   ) throws {
     try checkParametersFinite(position)
     var metrics = EpochMetrics(
-      epoch: position.epoch, trainLoss: totals.loss / Double(max(totals.count, 1)),
+      epoch: position.epoch + 1, trainLoss: totals.loss / Double(max(totals.count, 1)),
       trainAccuracy: Double(totals.correct) / Double(max(totals.count, 1)),
       validationLoss: nil, validationAccuracy: nil,
       seconds: Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9)

@@ -35,6 +35,9 @@ extension TrainingJob {
     let configuration = options.configuration
     let heldOut = splits.validationIsHeldOut ? splits.validation : []
     let labels = resumed?.labels ?? LabelSet(examples: splits.train + heldOut)
+    guard labels.count >= 2 else {
+      throw DataError.tooFewClasses(path: trainingFileName, labels: labels.labels)
+    }
     let tokenizer = resumed?.tokenizer ?? Self.tokenizer(for: configuration.tokenization)
     let vocabulary = try resumed?.vocabulary ?? tokenizer.fixedVocabulary()
       ?? Vocabulary.build(
@@ -66,6 +69,14 @@ extension TrainingJob {
       train: try encoder.encode(splits.train, labels: labels),
       validation: try encoder.encode(splits.validation, labels: labels),
       test: try splits.test.map { try encoder.encode($0, labels: labels) })
+  }
+
+  /// The training file, or the dataset's name, for messages.
+  var trainingFileName: String {
+    switch options.source {
+    case .dataset(let name, _): return "dataset \(name)"
+    case .files(let train, _, _): return train.path
+    }
   }
 
   /// The tokenizer of a model configuration: lower-cased words, or the characters of the

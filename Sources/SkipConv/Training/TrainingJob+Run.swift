@@ -18,9 +18,27 @@ public final class TrainingJob {
   private func path(_ name: String) -> URL { output.appendingPathComponent(name) }
 
   /// Trains until the last epoch or until `shouldStop` returns true (checked before each step).
+  /// A run that fails removes the output folder when it created the folder and wrote nothing
+  /// into it.
+  ///
+  /// - Throws: `ExistingRunError` when a new run, without `overwrite`, would replace the
+  ///   checkpoints of an earlier one.
   public func run(shouldStop: @escaping () -> Bool) throws -> TrainingReport {
+    let createdFolder = TrainingOutput.outermostMissingFolder(output)
+    do {
+      return try runLocked(shouldStop: shouldStop)
+    } catch {
+      if let createdFolder {
+        TrainingOutput.removeEmptyFolders(from: output, upTo: createdFolder)
+      }
+      throw error
+    }
+  }
+
+  private func runLocked(shouldStop: @escaping () -> Bool) throws -> TrainingReport {
     let lock = try OutputFolderLock.acquire(output)
     defer { lock.release() }
+    try TrainingOutput.checkFolder(options)
     _ = try? AtomicFile.removeAbandonedTemporaryFiles(in: output)
     let started = Date()
 
@@ -46,11 +64,15 @@ public final class TrainingJob {
       try ModelCheckpoint.restoreOptimizer(optimizer, from: resumed.file, backend: backend)
     }
     let step = TrainingStep(model: model, optimizer: optimizer, backend: backend)
+    if options.overwrite {
+      try TrainingOutput.removeRun(in: output)
+    }
 
     // Train.
     let metadata = CheckpointMetadata(
       configuration: options.configuration, tokenizer: data.encoder.tokenizer,
-      vocabulary: data.encoder.vocabulary, labels: data.labels, training: options.settings)
+      vocabulary: data.encoder.vocabulary, labels: data.labels, training: options.settings,
+      data: DataSelection(options))
     let trainer = try makeTrainer(step: step, data: data, metadata: metadata)
     trainer.bestValidationAccuracy = resumed?.metadata.bestValidationAccuracy
     trainer.lastCheckpoint = resumed.map { _ in path(TrainingOutput.lastCheckpoint).path }
@@ -114,25 +136,5 @@ public final class TrainingJob {
       return url.path
     }
     return trainer
-  }
-
-  /// Rejects resuming with a model or settings other than the checkpoint's.
-  private func checkCompatible(_ metadata: CheckpointMetadata) throws {
-    let path = self.path(TrainingOutput.lastCheckpoint).path
-    guard metadata.configuration == options.configuration else {
-      throw CheckpointError(
-        path: path, "holds a different model (\(try metadata.configuration.jsonString())) than "
-          + "requested (\(try options.configuration.jsonString())); resume without model "
-          + "options or train into a new --out folder")
-    }
-    guard var saved = metadata.training, metadata.position != nil else {
-      throw CheckpointError(path: path, "has no training state to resume from")
-    }
-    saved.epochs = options.settings.epochs
-    guard saved == options.settings else {
-      throw CheckpointError(
-        path: path, "was trained with other settings (\(try metadataJSON(saved))); resume with "
-          + "the same options (only --epochs may change)")
-    }
   }
 }

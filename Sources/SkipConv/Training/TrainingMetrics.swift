@@ -1,8 +1,10 @@
 /// Metrics of one training step, as logged to the metrics file (one JSON object per line).
 public struct StepMetrics: Codable, Sendable {
+  /// The epoch of the step, counted from 1.
   public var epoch: Int
   /// Optimizer steps so far, this one included.
   public var step: Int
+  /// The batch of the epoch, counted from 1.
   public var batchInEpoch: Int
   public var batchesPerEpoch: Int
   /// Mean loss of the batch.
@@ -18,6 +20,7 @@ public struct StepMetrics: Codable, Sendable {
 
 /// The evaluation after an epoch.
 public struct EpochMetrics: Codable, Sendable {
+  /// The epoch evaluated, counted from 1.
   public var epoch: Int
   public var trainLoss: Double
   public var trainAccuracy: Double

@@ -36,12 +36,20 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     }
   }
 
-  /// Returns the learning-rate schedule over `stepsPerEpoch * epochs` steps.
+  /// Returns the learning-rate schedule over `stepsPerEpoch * epochs` steps. A resumed run
+  /// passes its own `epochs`, so a changed `--epochs` stretches or shortens the schedule.
+  ///
+  /// Warm-up takes `warmupFraction` of the steps, rounded down, but at least one step when the
+  /// fraction is not 0, so that a run of fewer steps than `1 / warmupFraction` still reaches the
+  /// peak learning rate instead of starting at the floor.
   public func schedule(stepsPerEpoch: Int) -> LearningRateSchedule {
     let total = stepsPerEpoch * epochs
+    var warmupSteps = Int(Float(total) * warmupFraction)
+    if warmupFraction > 0 && total > 0 {
+      warmupSteps = max(warmupSteps, 1)
+    }
     return LearningRateSchedule(
-      peak: learningRate, warmupSteps: Int(Float(total) * warmupFraction), totalSteps: total,
-      decay: decay)
+      peak: learningRate, warmupSteps: warmupSteps, totalSteps: total, decay: decay)
   }
 }
 
