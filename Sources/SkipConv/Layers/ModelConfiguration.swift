@@ -79,11 +79,17 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     }
   }
 
-  private enum CodingKeys: String, CodingKey {
+  private enum CodingKeys: String, CodingKey, CaseIterable {
     case blockType = "block_type", embeddingDimension = "embedding_dim", channels, depth, stages
     case kernelSize = "kernel_size", dilation, pooling, dropout, tokenization
     case embeddingDropout = "embedding_dropout", embeddingInitStd = "embedding_init_std"
     case maxLength = "max_length", minCount = "min_count", maxVocabulary = "max_vocabulary"
+  }
+
+  /// Returns the JSON key of the property `field`, such as `kernel_size` for `kernelSize`, or
+  /// nil when no key stores it.
+  public static func jsonKey(forField field: String) -> String? {
+    CodingKeys.allCases.first { String(describing: $0) == field }?.rawValue
   }
 
   /// Decodes a configuration in which every field is optional and defaults as above.
