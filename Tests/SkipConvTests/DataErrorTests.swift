@@ -138,8 +138,9 @@ final class DataErrorTests: XCTestCase {
       [.wrongColumnCount: 2, .unknownLabel: 1, .emptyText: 1, .unterminatedQuote: 1])
     XCTAssertEqual(
       result.report.summary,
-      "\(csv.path) (csv): 7 rows read, 2 used, 5 skipped (wrongColumnCount 2, "
-        + "unterminatedQuote 1, unknownLabel 1, emptyText 1)")
+      "\(csv.path) (csv): 7 rows read, 2 used, 5 skipped (2 rows with a wrong number of "
+        + "columns, 1 row with an unterminated quote, 1 row with an unknown label, 1 row with an "
+        + "empty text)")
   }
 
   func testSkipInvalidLineFormats() throws {

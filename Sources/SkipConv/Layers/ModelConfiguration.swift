@@ -79,7 +79,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     }
   }
 
-  private enum CodingKeys: String, CodingKey, CaseIterable {
+  private enum CodingKeys: String, CodingKey {
     case blockType = "block_type", embeddingDimension = "embedding_dim", channels, depth, stages
     case kernelSize = "kernel_size", dilation, pooling, dropout, tokenization
     case embeddingDropout = "embedding_dropout", embeddingInitStd = "embedding_init_std"
@@ -89,7 +89,9 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
   /// Returns the JSON key of the property `field`, such as `kernel_size` for `kernelSize`, or
   /// nil when no key stores it.
   public static func jsonKey(forField field: String) -> String? {
-    CodingKeys.allCases.first { String(describing: $0) == field }?.rawValue
+    if field == "embeddingDimension" { return CodingKeys.embeddingDimension.rawValue }
+    let snakeCase = field.map { $0.isUppercase ? "_" + $0.lowercased() : String($0) }.joined()
+    return CodingKeys(rawValue: snakeCase)?.rawValue
   }
 
   /// Decodes a configuration in which every field is optional and defaults as above.
