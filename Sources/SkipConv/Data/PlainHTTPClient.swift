@@ -40,6 +40,7 @@ struct PlainHTTPClient {
       throw PlainHTTPError("host '\(host)' not found (\(String(cString: gai_strerror(status))))")
     }
     defer { freeaddrinfo(list) }
+
     var lastError = ECONNREFUSED
     var entry: UnsafeMutablePointer<addrinfo>? = first
     while let address = entry {
@@ -113,8 +114,9 @@ struct PlainHTTPClient {
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       guard try wait(socket, for: Int16(POLLIN)) else {
-        let what = response.isEmpty ? "no response" : "no more data after \(response.count) bytes"
-        throw PlainHTTPError("timed out after \(formatSeconds(timeout)) s with \(what)")
+        let received =
+          response.isEmpty ? "no response" : "no more data after \(response.count) bytes"
+        throw PlainHTTPError("timed out after \(formatSeconds(timeout)) s with \(received)")
       }
       let count = recv(socket, &buffer, buffer.count, 0)
       if count == 0 { return response }

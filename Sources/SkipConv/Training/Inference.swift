@@ -74,11 +74,11 @@ public final class Classifier {
 }
 
 extension Classifier {
-  /// The error for a NaN or infinite output of a model whose weights are all finite, which
+  /// Returns the error for a NaN or infinite output of a model whose weights are all finite, which
   /// happens when weights are so large that activations overflow `Float`.
-  fileprivate func nonFiniteOutput(_ what: String) -> CheckpointError {
+  fileprivate func nonFiniteOutput(_ quantity: String) -> CheckpointError {
     CheckpointError(
-      path: checkpointPath, "gives a non-finite \(what): its weights are finite but too large "
+      path: checkpointPath, "gives a non-finite \(quantity): its weights are finite but too large "
         + "for Float32 arithmetic; give another checkpoint or train again")
   }
 }
