@@ -16,7 +16,7 @@ public struct FileOperationError: Error, Equatable, CustomStringConvertible, Loc
   /// The `errno` value, or 0 when the failure has no system error code.
   public var code: Int32
   public var reason: String
-  /// What to do instead of the default advice for `operation`.
+  /// Advice that replaces the default advice for `operation`.
   public var suggestion: String?
 
   public init(
