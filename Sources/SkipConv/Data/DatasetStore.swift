@@ -117,7 +117,8 @@ public struct DatasetStore: Sendable {
       data = try fetch(source)
     } catch let error as PlainHTTPError {
       throw DataError.downloadFailed(
-        url: source.absoluteString, reason: error.reason + manualAdvice(file, folder: folder))
+        url: source.absoluteString,
+        reason: error.reason + manualAdvice(error, file, folder: folder))
     }
     let temporary = folder.appendingPathComponent(".\(file.name).\(UUID().uuidString).download")
     do {
@@ -139,9 +140,14 @@ public struct DatasetStore: Sendable {
     return destination
   }
 
-  private func manualAdvice(_ file: DatasetFile, folder: URL) -> String {
-    "; check the network connection, or download \(file.url.absoluteString) by hand and put it "
-      + "into \(folder.path) as \(file.name)"
+  private func manualAdvice(_ error: PlainHTTPError, _ file: DatasetFile, folder: URL)
+    -> String
+  {
+    let check =
+      error.reason.hasPrefix("HTTP status")
+      ? "check that the server serves the file" : "check the network connection"
+    return "; \(check), or download \(file.url.absoluteString) by hand and put it into "
+      + "\(folder.path) as \(file.name)"
   }
 
   /// Fetches `url` with one GET request, raising `PlainHTTPError` unless the status is 200.
