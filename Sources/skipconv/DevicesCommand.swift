@@ -30,7 +30,14 @@ let devicesCommand = Subcommand(
   positionalName: nil
 ) { arguments in
   let devices = try discoverDevices()
-  let chosen = try? chooseDevice(nil)
+  let chosen: OpenCLDevice?
+  do {
+    chosen = try chooseDevice(nil)
+  } catch let error as OpenCLError {
+    FileHandle.standardError.write(
+      Data("skipconv: warning: \(error.description); no device is marked as the default\n".utf8))
+    chosen = nil
+  }
   var failures = 0
   for device in devices {
     let info = device.info

@@ -49,7 +49,8 @@ let evaluateCommand = Subcommand(
   return ExitStatus.success
 }
 
-/// The `--checkpoint` option, which must name an existing file.
+/// The `--checkpoint` option, which must name an existing readable file; raises
+/// `CheckpointError` (exit status 4) when it does not.
 func checkpointPath(_ arguments: ParsedArguments) throws -> URL {
   guard let path = arguments.string("checkpoint") else {
     throw UsageError(
@@ -57,9 +58,17 @@ func checkpointPath(_ arguments: ParsedArguments) throws -> URL {
       command: arguments.command)
   }
   var isFolder: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue
-  else {
-    throw UsageError(message: "checkpoint \(path) is not a file", command: arguments.command)
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+    throw CheckpointError(
+      path: path, "does not exist; give the path of a .safetensors file written by "
+        + "'skipconv train'")
+  }
+  guard !isFolder.boolValue else {
+    throw CheckpointError(
+      path: path, "is a folder, not a file; give a file in it such as \(path)/best.safetensors")
+  }
+  guard FileManager.default.isReadableFile(atPath: path) else {
+    throw CheckpointError(path: path, "is not readable; fix its permissions or give another file")
   }
   return URL(fileURLWithPath: path)
 }
@@ -84,8 +93,11 @@ private func evaluationFile(_ arguments: ParsedArguments) throws -> URL {
     arguments.string("split") ?? "test"] ?? .test
   let store = try DatasetStore(directory: arguments.string("data-dir").map { URL(fileURLWithPath: $0) })
   let datasetFile = try descriptor.file(for: split)
-  try store.prepare(descriptor)
-  return store.localURL(of: datasetFile, in: descriptor)
+  let local = store.localURL(of: datasetFile, in: descriptor)
+  if !FileManager.default.fileExists(atPath: local.path) {
+    try store.download(datasetFile, of: descriptor)
+  }
+  return local
 }
 
 /// Accuracy, per-class scores and the confusion matrix as aligned text.

@@ -33,7 +33,14 @@ let parityCommand = Subcommand(
     cases = cases.filter { ops.contains($0.op) }
   }
 
-  let backend = try OpenCLBackend(selector: selector)
+  let backend: OpenCLBackend
+  do {
+    backend = try OpenCLBackend(selector: selector)
+  } catch OpenCLError.noMatchingDevice(let selector, let available) {
+    throw UsageError(
+      message: OpenCLError.noMatchingDevice(selector: selector, available: available).description,
+      command: arguments.command)
+  }
   print("device: \(backend.context.info.name) (\(backend.context.info.driverVersion))")
   print("| op | pass | shape | output | rel L2 error | max abs error | result |")
   print("|---|---|---|---|---|---|---|")

@@ -6,7 +6,8 @@ let predictCommand = Subcommand(
   abstract: "Print the most probable labels of texts with a checkpoint.",
   discussion: """
     Texts come from the arguments, or one per line from stdin when none is
-    given. Prints one line per text: the top labels with their probabilities.
+    given; blank stdin lines are skipped. Prints one line per text: the top
+    labels with their probabilities.
     """,
   options: [
     deviceOption,
@@ -21,7 +22,9 @@ let predictCommand = Subcommand(
   var texts = arguments.positionals
   if texts.isEmpty {
     while let line = readLine() {
-      texts.append(line)
+      if !line.allSatisfy(\.isWhitespace) {
+        texts.append(line)
+      }
     }
   }
   let backend = try openBackend(arguments)

@@ -13,9 +13,9 @@ let modelOptions: [OptionSpec] = [
   .value("kernel-size", "K", help: "Convolution width (default 3)."),
   .value("dilation", "D", help: "Convolution dilation (default 1)."),
   .value("pooling", "P", help: "Pooling over time.", choices: ["max", "mean"]),
-  .value("dropout", "P", help: "Dropout before the classifier, in [0, 1) (default 0.5)."),
+  .value("dropout", "P", help: "Dropout before the classifier, from 0 to 0.99 (default 0.5)."),
   .value("embedding-dropout", "P",
-    help: "Dropout on the embedded tokens, in [0, 1) (default 0.25)."),
+    help: "Dropout on the embedded tokens, from 0 to 0.99 (default 0.25)."),
   .value("embedding-init-std", "S", help: "Standard deviation of the initial embedding values "
     + "(default 1, as PyTorch)."),
   .value("tokenization", "T", help: "Word or character tokens.", choices: ["word", "character"]),
@@ -83,8 +83,19 @@ private func readConfigurationFile(_ path: String, command: String) throws -> Mo
   guard let data = FileManager.default.contents(atPath: path) else {
     throw UsageError(message: "cannot read model configuration file \(path)", command: command)
   }
-  guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-    throw UsageError(message: "\(path) is not a JSON object", command: command)
+  let parsed: Any
+  do {
+    parsed = try JSONSerialization.jsonObject(with: data)
+  } catch {
+    let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+    throw UsageError(
+      message: "\(path) is not valid JSON" + (detail.map { ": \($0)" } ?? "")
+        + "; expected an object such as {\"kernel_size\": 3}", command: command)
+  }
+  guard let object = parsed as? [String: Any] else {
+    throw UsageError(
+      message: "\(path) is not a JSON object; expected an object such as {\"kernel_size\": 3}",
+      command: command)
   }
   let unknown = Set(object.keys).subtracting(configurationKeys)
   guard unknown.isEmpty else {
@@ -93,9 +104,37 @@ private func readConfigurationFile(_ path: String, command: String) throws -> Mo
         + configurationKeys.sorted().joined(separator: ", "), command: command)
   }
   do {
-    return try ModelConfiguration.decode(json: String(decoding: data, as: UTF8.self))
+    let configuration = try ModelConfiguration.decode(json: String(decoding: data, as: UTF8.self))
+    try configuration.validate()
+    return configuration
+  } catch let error as DecodingError {
+    throw UsageError(message: "\(path): \(describe(error))", command: command)
+  } catch let error as ConfigurationError {
+    let key = ModelConfiguration.jsonKey(forField: error.field) ?? error.field
+    throw UsageError(message: "\(path): key '\(key)' \(error.message)", command: command)
   } catch {
     throw UsageError(message: "\(path): invalid model configuration: \(error)", command: command)
+  }
+}
+
+/// Names the JSON key of a decoding failure and the type it needs, without Swift internals.
+private func describe(_ error: DecodingError) -> String {
+  func keyName(_ context: DecodingError.Context) -> String {
+    context.codingPath.last.map { "key '\($0.stringValue)'" } ?? "a value"
+  }
+  switch error {
+  case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+    let expected =
+      type == Int.self ? "an integer" : type == Float.self || type == Double.self
+      ? "a number" : type == String.self ? "a string" : "\(type)"
+    return "\(keyName(context)) has the wrong type, expected \(expected)"
+  case .dataCorrupted(let context):
+    return "\(keyName(context)) has an invalid value; "
+      + "'skipconv train --help' lists the values of each option"
+  case .keyNotFound(let key, _):
+    return "key '\(key.stringValue)' is missing"
+  @unknown default:
+    return "invalid model configuration"
   }
 }
 
@@ -119,7 +158,7 @@ let trainingOptions: [OptionSpec] = [
   .value("momentum", "M", help: "Momentum of sgd.", default: "0.9"),
   .flag("no-bucketing", help: "Do not group examples of similar length into batches."),
   .value("word-dropout", "P", help: "Probability that a training token becomes the unknown "
-    + "token, in [0, 1).", default: "0"),
+    + "token, from 0 to 0.99.", default: "0"),
 ]
 
 func trainingSettings(_ arguments: ParsedArguments) throws -> TrainingSettings {

@@ -273,7 +273,10 @@ final class DataDownloadTests: XCTestCase {
     let news = try DatasetRegistry.descriptor(named: "ag_news")
     assertDataError(
       .downloadFailed(
-        url: "\(server.url.absoluteString)/ag_news/classes.txt", reason: "HTTP status 404"),
+        url: "\(server.url.absoluteString)/ag_news/classes.txt",
+        reason: "HTTP status 404; check that the server serves the file, or download "
+          + "\(news.files.first { $0.name == "classes.txt" }!.url.absoluteString) by hand and "
+          + "put it into \(folder.url.path)/ag_news as classes.txt"),
       containing: ["download failed", "404"]
     ) { try store.prepare(news) }
     XCTAssertEqual(folderContents(folder.url.appendingPathComponent("ag_news")), ["test.csv"])

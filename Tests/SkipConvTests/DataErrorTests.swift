@@ -44,7 +44,7 @@ final class DataErrorTests: XCTestCase {
     let csv = try folder.write("cols.csv", "\"1\",\"a\",\"b\"\n\"2\",\"c\"\n")
     assertDataError(
       .wrongColumnCount(file: csv.path, line: 2, expected: 3, found: 2),
-      containing: ["cols.csv:2:", "expected 3 columns, found 2", "skipInvalid"]
+      containing: ["cols.csv:2:", "expected 3 columns, found 2", "--skip-invalid"]
     ) { try DatasetReader.read(csv) }
     let tsv = try folder.write("cols.tsv", "good \t1\nbad\t0\textra\nno tab here\n")
     assertDataError(.wrongColumnCount(file: tsv.path, line: 2, expected: 2, found: 3)) {
@@ -138,8 +138,9 @@ final class DataErrorTests: XCTestCase {
       [.wrongColumnCount: 2, .unknownLabel: 1, .emptyText: 1, .unterminatedQuote: 1])
     XCTAssertEqual(
       result.report.summary,
-      "\(csv.path) (csv): 7 rows read, 2 used, 5 skipped (wrongColumnCount 2, "
-        + "unterminatedQuote 1, unknownLabel 1, emptyText 1)")
+      "\(csv.path) (csv): 7 rows read, 2 used, 5 skipped (2 rows with a wrong number of "
+        + "columns, 1 row with an unterminated quote, 1 row with an unknown label, 1 row with an "
+        + "empty text)")
   }
 
   func testSkipInvalidLineFormats() throws {

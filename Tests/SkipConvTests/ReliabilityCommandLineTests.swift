@@ -65,7 +65,6 @@ final class ReliabilityCommandLineTests: XCTestCase {
       (train + ["--no-such-option"], "unknown option '--no-such-option'"),
       (["evaluate", "--checkpoint", checkpoint.path, "--data", "x.tsv", "--batch-size", "0"],
         "invalid value 0 for --batch-size"),
-      (["evaluate", "--checkpoint", folder.url.path, "--data", "x.tsv"], "is not a file"),
       (["predict", "--checkpoint", checkpoint.path, "--top-k", "0", "text"],
         "invalid value 0 for --top-k"),
       (["predict", "text"], "missing --checkpoint FILE"),

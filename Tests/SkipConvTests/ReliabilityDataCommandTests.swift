@@ -51,16 +51,16 @@ final class ReliabilityDataCommandTests: XCTestCase {
     try folder.write("news/classes.txt", "World\nSports\n")
     let cases: [(name: String, content: String, fragment: String, skipped: String?)] = [
       ("columns.csv", rows(with: "\"1\",\"only a title\""), ":6: expected 3 columns, found 2",
-        "wrongColumnCount 1"),
+        "1 row with a wrong number of columns"),
       ("quote.csv", validRows().joined(separator: "\n") + "\n\"2\",\"open,x\n",
-        ":41: unterminated quoted field, expected a closing '\"'", "unterminatedQuote 1"),
+        ":41: unterminated quoted field, expected a closing '\"'", "1 row with an unterminated quote"),
       ("unbalanced.csv", rows(with: "\"2\",\"never closed, x"),
-        ":6: expected a ',' or a line end after the closing quote on line 7", "malformedRow 1"),
+        ":6: expected a ',' or a line end after the closing quote on line 7", "1 row not in the file's format"),
       ("news/label.csv", rows(with: "\"7\",\"a b\",\"c d\""),
         ":6: label '7' is not a known class, expected one of 1 (World), 2 (Sports)",
-        "unknownLabel 1"),
+        "1 row with an unknown label"),
       ("empty-text.csv", rows(with: "\"2\",\" \",\"\""),
-        ":6: empty text, expected a label and a non-empty text", "emptyText 1"),
+        ":6: empty text, expected a label and a non-empty text", "1 row with an empty text"),
       ("empty.csv", "", ": file is empty, expected at least one row", nil),
       ("header.csv", "\"class\",\"title\",\"description\"\r\n", ": contains only the header line",
         nil),
@@ -110,7 +110,7 @@ final class ReliabilityDataCommandTests: XCTestCase {
       ["train", "--train", train.path, "--test", test.path, "--out", output, "--skip-invalid"]
         + tinyModelOptions)
     XCTAssertEqual(skipping.status, 0, skipping.stderr)
-    let summary = "\(test.path) (tsv): 3 rows read, 2 used, 1 skipped (unknownLabel 1)"
+    let summary = "\(test.path) (tsv): 3 rows read, 2 used, 1 skipped (1 row with an unknown label)"
     XCTAssertTrue(skipping.stderr.contains(summary), skipping.stderr)
     XCTAssertTrue(skipping.stderr.contains(", 2 test;"), skipping.stderr)
   }
@@ -131,7 +131,7 @@ final class ReliabilityDataCommandTests: XCTestCase {
     let skipping = try runSkipConv(
       ["evaluate", "--checkpoint", checkpoint, "--data", data.path, "--skip-invalid"])
     XCTAssertEqual(skipping.status, 0, skipping.stderr)
-    let summary = "\(data.path) (tsv): 3 rows read, 2 used, 1 skipped (unknownLabel 1)"
+    let summary = "\(data.path) (tsv): 3 rows read, 2 used, 1 skipped (1 row with an unknown label)"
     XCTAssertTrue(skipping.stdout.contains(summary), skipping.stdout)
     XCTAssertTrue(skipping.stdout.contains("examples: 2 "), skipping.stdout)
 

@@ -16,17 +16,23 @@ public struct FileOperationError: Error, Equatable, CustomStringConvertible, Loc
   /// The `errno` value, or 0 when the failure has no system error code.
   public var code: Int32
   public var reason: String
+  /// Advice that replaces the default advice for `operation`.
+  public var suggestion: String?
 
-  public init(_ operation: String, path: String, code: Int32 = errno, reason: String? = nil) {
+  public init(
+    _ operation: String, path: String, code: Int32 = errno, reason: String? = nil,
+    suggestion: String? = nil
+  ) {
     self.operation = operation
     self.path = path
     self.code = code
     self.reason = reason ?? String(cString: strerror(code))
+    self.suggestion = suggestion
   }
 
   public var description: String {
     let number = code == 0 ? "" : " (errno \(code))"
-    return "\(operation) failed for \(path): \(reason)\(number); \(advice)"
+    return "\(operation) failed for \(path): \(reason)\(number); \(suggestion ?? advice)"
   }
 
   private var advice: String {

@@ -152,7 +152,7 @@ public enum ModelCheckpoint {
   }
 
   /// Builds the model that `metadata` describes on `backend` and loads its weights from `file`,
-  /// checking every tensor's name, dtype and shape.
+  /// checking every tensor's name, dtype and shape, and that every value is finite.
   public static func loadModel(
     _ file: SafetensorsFile, metadata: CheckpointMetadata, backend: Backend
   ) throws -> TextClassifier {
@@ -191,7 +191,14 @@ public enum ModelCheckpoint {
   ) throws {
     for (name, tensor) in tensors {
       try file.expect(name, dtype: .float32, shape: tensor.shape)
-      try backend.upload(try file.tensors[name]!.float32Values(), to: tensor)
+      let values = try file.tensors[name]!.float32Values()
+      if let index = values.firstIndex(where: { !$0.isFinite }) {
+        throw CheckpointError(
+          path: file.source ?? "checkpoint",
+          "has a non-finite value (\(values[index])) in tensor '\(name)' at flat index "
+            + "\(index); give another checkpoint or train again")
+      }
+      try backend.upload(values, to: tensor)
     }
   }
 }

@@ -76,6 +76,14 @@ public final class OutputFolderLock {
 
   /// `acquire(_:)` with the `flock` check switchable, so tests can run the process-id fallback.
   static func acquire(_ folder: URL, usesFlock: Bool) throws -> OutputFolderLock {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder),
+      !isFolder.boolValue
+    {
+      throw FileOperationError(
+        "mkdir", path: folder.path, code: 0, reason: "the path is a file, not a folder",
+        suggestion: "choose a folder for the output (--out)")
+    }
     do {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     } catch {
@@ -133,7 +141,12 @@ public final class OutputFolderLock {
       return (descriptor, true)
     }
     guard errno == EEXIST else {
-      throw FileOperationError("open", path: path)
+      let code = errno
+      let denied = [EACCES, EPERM, EROFS].contains(code)
+      throw FileOperationError(
+        "create", path: path, code: code,
+        suggestion: denied
+          ? "the folder is not writable; choose another output folder (--out)" : nil)
     }
     let existing = retryingOnInterrupt { open(path, O_RDWR | O_CLOEXEC) }
     if existing >= 0 {

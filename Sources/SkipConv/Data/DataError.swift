@@ -49,7 +49,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .fileNotFound(let path):
-      return "\(path): file not found; check the path, or download the dataset"
+      return "\(path): file not found; check the path"
     case .notAFile(let path):
       return "\(path): is a folder, expected a data file; name a file inside it"
     case .unreadable(let path, let reason):
@@ -70,7 +70,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   /// The message of a row-level case; `description` calls it only for those cases.
   private var rowDescription: String {
     let skipHint =
-      "; fix the row, or skip such rows with --skip-invalid (ReadOptions.skipInvalid)"
+      "; fix the row, or skip such rows with --skip-invalid"
     switch self {
     case .wrongColumnCount(let file, let line, let expected, let found):
       return "\(file):\(line): expected \(expected) columns, found \(found)\(skipHint)"
@@ -98,11 +98,16 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
       return "invalid format '\(value)': expected one of \(supported.joined(separator: ", "))"
     case .undetectableFormat(let path, let firstLine):
       return "\(path): cannot detect the file format from its name or its first line "
-        + "'\(firstLine.prefix(80))'; pass the format explicitly"
+        + "'\(firstLine.prefix(80))'; pass --format with one of "
+        + DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")
     case .unknownDataset(let name, let known):
       return "unknown dataset '\(name)': expected one of \(known.joined(separator: ", "))"
     case .missingSplit(let dataset, let split):
-      return "dataset '\(dataset)' has no \(split) split"
+      let available = DatasetSplit.allCases.filter {
+        DatasetRegistry.descriptor(ifNamed: dataset)?.splitFiles[$0] != nil
+      }
+      return "dataset '\(dataset)' has no \(split) split; choose another with --split: "
+        + available.map { "--split \($0.rawValue)" }.joined(separator: " or ")
     case .checksumMismatch(let url, let expected, let actual):
       return "\(url): SHA-256 mismatch, expected \(expected), got \(actual); the download "
         + "was deleted. Retry, or check that the mirror serves the published file"
@@ -127,6 +132,17 @@ public enum SkipReason: String, CaseIterable, Codable, Sendable {
   case unknownLabel
   case emptyText
   case malformedRow
+
+  /// The reason in words, such as "with an unknown label", to follow a row count.
+  public var phrase: String {
+    switch self {
+    case .wrongColumnCount: return "with a wrong number of columns"
+    case .unterminatedQuote: return "with an unterminated quote"
+    case .unknownLabel: return "with an unknown label"
+    case .emptyText: return "with an empty text"
+    case .malformedRow: return "not in the file's format"
+    }
+  }
 
   /// The reason for a row-level error, or nil when the error concerns the whole file.
   init?(_ error: DataError) {

@@ -52,6 +52,12 @@ public enum DatasetLoader {
       reports.append(result.report)
       validationExamples = result.examples
     } else {
+      guard trainExamples.count >= 2 else {
+        throw DataError.invalidOption(
+          "\(train.path): cannot hold out validation examples from \(trainExamples.count) "
+            + "usable example(s), expected at least 2; give a validation file with "
+            + "--validation FILE, or add rows to the training file")
+      }
       let split = try HoldoutSplit(
         count: trainExamples.count, fraction: validationFraction, seed: seed)
       validationExamples = split.validation.map { trainExamples[$0] }

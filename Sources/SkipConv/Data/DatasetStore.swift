@@ -14,11 +14,13 @@ public struct DatasetStore: Sendable {
   /// A base URL that replaces the published locations: file `f` of dataset `d` is fetched from
   /// `<mirror>/<d>/<f>`. Tests use it to serve files from a local server.
   public var mirror: URL?
-  /// Seconds a download request may wait for data before it fails.
+  /// Seconds a download may wait to connect, or for more data, before it fails; set by
+  /// `$SKIPCONV_DOWNLOAD_TIMEOUT`.
   public var timeout: TimeInterval = 60
 
   /// Creates a store in `directory` (default: `defaultDirectory(environment:)`), downloading from
-  /// `mirror` (default: `$SKIPCONV_DATA_MIRROR`, else the published URLs).
+  /// `mirror` (default: `$SKIPCONV_DATA_MIRROR`, else the published URLs) with the timeout
+  /// `$SKIPCONV_DOWNLOAD_TIMEOUT` (seconds, default 60).
   public init(
     directory: URL? = nil, mirror: URL? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
@@ -33,6 +35,14 @@ public struct DatasetStore: Sendable {
             + "http://127.0.0.1:8000")
       }
       self.mirror = url
+    }
+    if let text = environment["SKIPCONV_DOWNLOAD_TIMEOUT"], !text.isEmpty {
+      guard let seconds = TimeInterval(text), seconds > 0, seconds.isFinite else {
+        throw DataError.invalidOption(
+          "invalid SKIPCONV_DOWNLOAD_TIMEOUT '\(text)': expected a positive number of seconds "
+            + "such as 60")
+      }
+      timeout = seconds
     }
   }
 
@@ -102,7 +112,14 @@ public struct DatasetStore: Sendable {
     } catch {
       throw DataError.unreadable(path: folder.path, reason: error.localizedDescription)
     }
-    let data = try fetch(source)
+    let data: Data
+    do {
+      data = try fetch(source)
+    } catch let error as PlainHTTPError {
+      throw DataError.downloadFailed(
+        url: source.absoluteString,
+        reason: error.reason + manualAdvice(error, file, folder: folder))
+    }
     let temporary = folder.appendingPathComponent(".\(file.name).\(UUID().uuidString).download")
     do {
       try data.write(to: temporary)
@@ -123,15 +140,32 @@ public struct DatasetStore: Sendable {
     return destination
   }
 
-  /// Fetches `url` with one GET request, raising `downloadFailed` unless the status is 200.
+  private func manualAdvice(_ error: PlainHTTPError, _ file: DatasetFile, folder: URL)
+    -> String
+  {
+    let check =
+      error.reason.hasPrefix("HTTP status")
+      ? "check that the server serves the file" : "check the network connection"
+    return "; \(check), or download \(file.url.absoluteString) by hand and put it into "
+      + "\(folder.path) as \(file.name)"
+  }
+
+  /// Fetches `url` with one GET request, raising `PlainHTTPError` unless the status is 200.
+  /// `http://` URLs, such as a local mirror, use `PlainHTTPClient`, which waits without using
+  /// CPU time.
   private func fetch(_ url: URL) throws -> Data {
+    if url.scheme == "http" {
+      return try PlainHTTPClient(timeout: timeout).get(url)
+    }
+    // NOTE: URLSession on Linux (FoundationNetworking, Swift 6.3.1) keeps one core busy while it
+    // waits for a response, so a stalled https server costs CPU time until `timeout`.
     let configuration = URLSessionConfiguration.ephemeral
     configuration.timeoutIntervalForRequest = timeout
     let session = URLSession(configuration: configuration)
     defer { session.finishTasksAndInvalidate() }
-    let outcome = FetchOutcome()
+    let outcome = FetchOutcome(timeout: timeout)
     let task = session.dataTask(with: url) { data, response, error in
-      outcome.complete(data: data, response: response, error: error, url: url)
+      outcome.complete(data: data, response: response, error: error)
     }
     task.resume()
     return try outcome.wait().get()
@@ -141,25 +175,40 @@ public struct DatasetStore: Sendable {
 /// The result of one data task, handed from URLSession's delegate queue to the waiting caller.
 private final class FetchOutcome: @unchecked Sendable {
   private let semaphore = DispatchSemaphore(value: 0)
-  private var result: Result<Data, DataError> = .failure(
-    .downloadFailed(url: "", reason: "no response"))
+  private let timeout: TimeInterval
+  private var result: Result<Data, PlainHTTPError> = .failure(PlainHTTPError("no response"))
 
-  func complete(data: Data?, response: URLResponse?, error: Error?, url: URL) {
-    let name = url.absoluteString
+  init(timeout: TimeInterval) {
+    self.timeout = timeout
+  }
+
+  func complete(data: Data?, response: URLResponse?, error: Error?) {
     if let error {
-      result = .failure(.downloadFailed(url: name, reason: error.localizedDescription))
+      result = .failure(PlainHTTPError(reason(for: error)))
     } else if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-      result = .failure(.downloadFailed(url: name, reason: "HTTP status \(http.statusCode)"))
+      result = .failure(PlainHTTPError("HTTP status \(http.statusCode)"))
     } else if let data {
       result = .success(data)
     } else {
-      result = .failure(.downloadFailed(url: name, reason: "the response has no body"))
+      result = .failure(PlainHTTPError("the response has no body"))
     }
     semaphore.signal()
   }
 
+  /// Turns the common URL errors into plain words; others keep Foundation's description.
+  private func reason(for error: Error) -> String {
+    guard let code = (error as? URLError)?.code else { return error.localizedDescription }
+    switch code {
+    case .timedOut: return "timed out after \(formatSeconds(timeout)) s"
+    case .cannotConnectToHost: return "connection refused"
+    case .cannotFindHost, .dnsLookupFailed: return "host not found"
+    case .notConnectedToInternet, .networkConnectionLost: return "no network connection"
+    default: return error.localizedDescription
+    }
+  }
+
   /// Blocks until `complete` runs; the semaphore orders the write to `result` before this read.
-  func wait() -> Result<Data, DataError> {
+  func wait() -> Result<Data, PlainHTTPError> {
     semaphore.wait()
     return result
   }

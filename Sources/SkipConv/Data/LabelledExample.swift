@@ -107,7 +107,7 @@ public struct ReadReport: Equatable, Sendable {
       "\(file) (\(format.rawValue)): \(rowsRead) rows read, \(rowsUsed) used, "
       + "\(rowsSkippedTotal) skipped"
     let reasons = SkipReason.allCases.compactMap { reason in
-      rowsSkipped[reason].map { "\(reason.rawValue) \($0)" }
+      rowsSkipped[reason].map { "\($0) \($0 == 1 ? "row" : "rows") \(reason.phrase)" }
     }
     if !reasons.isEmpty {
       text += " (\(reasons.joined(separator: ", ")))"

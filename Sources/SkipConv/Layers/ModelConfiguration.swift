@@ -86,6 +86,14 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     case maxLength = "max_length", minCount = "min_count", maxVocabulary = "max_vocabulary"
   }
 
+  /// Returns the JSON key of the property `field`, such as `kernel_size` for `kernelSize`, or
+  /// nil when no key stores it.
+  public static func jsonKey(forField field: String) -> String? {
+    if field == "embeddingDimension" { return CodingKeys.embeddingDimension.rawValue }
+    let snakeCase = field.map { $0.isUppercase ? "_" + $0.lowercased() : String($0) }.joined()
+    return CodingKeys(rawValue: snakeCase)?.rawValue
+  }
+
   /// Decodes a configuration in which every field is optional and defaults as above.
   public init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)

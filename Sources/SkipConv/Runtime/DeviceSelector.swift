@@ -64,7 +64,12 @@ public func chooseDevice(
     return try selector.select(from: devices)
   }
   if let text = environment[DeviceSelector.environmentVariable], !text.isEmpty {
-    return try DeviceSelector(parsing: text).select(from: devices)
+    do {
+      return try DeviceSelector(parsing: text).select(from: devices)
+    } catch OpenCLError.noMatchingDevice(_, let available) {
+      throw OpenCLError.noMatchingEnvironmentDevice(
+        variable: DeviceSelector.environmentVariable, value: text, available: available)
+    }
   }
   guard let index = defaultDeviceIndex(devices) else {
     throw OpenCLError.noPlatform

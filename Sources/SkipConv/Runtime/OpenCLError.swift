@@ -17,6 +17,8 @@ public enum OpenCLError: Error, Equatable, CustomStringConvertible {
   case noPlatform
   /// No device matched the selector.
   case noMatchingDevice(selector: String, available: [String])
+  /// No device matched the selector in the environment variable `variable`.
+  case noMatchingEnvironmentDevice(variable: String, value: String, available: [String])
   /// A copy or launch was given buffers or counts that do not fit together.
   case invalidArgument(String)
 
@@ -60,6 +62,10 @@ public enum OpenCLError: Error, Equatable, CustomStringConvertible {
       let list = available.isEmpty ? "none" : available.joined(separator: "; ")
       return "no OpenCL device matches '\(selector)'. Available devices: \(list). "
         + "Select one by index, by type (gpu, cpu) or by a part of its name"
+    case .noMatchingEnvironmentDevice(let variable, let value, let available):
+      let list = available.isEmpty ? "none" : available.joined(separator: "; ")
+      return "no OpenCL device matches \(variable)='\(value)'. Available devices: \(list). "
+        + "Set \(variable) to an index, a type (gpu, cpu) or a part of a device name, or unset it"
     case .invalidArgument(let message):
       return message
     }

@@ -6,11 +6,13 @@ public final class Classifier {
   public let model: TextClassifier
   public let encoder: SequenceEncoder
   private let step: TrainingStep
+  private let checkpointPath: String
 
   /// Loads the checkpoint at `url` onto `backend`.
   public init(checkpoint url: URL, backend: Backend) throws {
     let (file, metadata) = try ModelCheckpoint.read(url)
     self.metadata = metadata
+    checkpointPath = url.path
     model = try ModelCheckpoint.loadModel(file, metadata: metadata, backend: backend)
     encoder = try SequenceEncoder(
       tokenizer: metadata.tokenizer, vocabulary: metadata.vocabulary,
@@ -36,6 +38,9 @@ public final class Classifier {
           batchSize: batch.count, length: batch.length), forTraining: false)
       try step.evaluate(uploaded)
       let flat = try step.lastLogits()
+      if let index = flat.firstIndex(where: { !$0.isFinite }) {
+        throw nonFiniteOutput("logit \(flat[index]) for text \(start + index / classes + 1)")
+      }
       for row in 0..<batch.count {
         rows.append(Array(flat[row * classes..<(row + 1) * classes]))
       }
@@ -59,9 +64,22 @@ public final class Classifier {
   {
     let dataset = try encoder.encode(examples, labels: metadata.labels)
     let evaluation = try SkipConv.evaluate(dataset, step: step, batchSize: batchSize)
+    guard evaluation.loss.isFinite else {
+      throw nonFiniteOutput("loss \(evaluation.loss) on \(examples.count) example(s)")
+    }
     return ClassificationMetrics(
       predictions: evaluation.predictions, labels: evaluation.labels, classNames: labels,
       loss: evaluation.loss)
+  }
+}
+
+extension Classifier {
+  /// Returns the error for a NaN or infinite output of a model whose weights are all finite, which
+  /// happens when weights are so large that activations overflow `Float`.
+  fileprivate func nonFiniteOutput(_ quantity: String) -> CheckpointError {
+    CheckpointError(
+      path: checkpointPath, "gives a non-finite \(quantity): its weights are finite but too large "
+        + "for Float32 arithmetic; give another checkpoint or train again")
   }
 }
 
