@@ -190,7 +190,7 @@ public enum ModelCheckpoint {
     _ tensors: [(name: String, tensor: Tensor)], from file: SafetensorsFile, backend: Backend
   ) throws {
     for (name, tensor) in tensors {
-      try file.expect(name, dtype: .float32, shape: tensor.shape)
+      _ = try file.expect(name, dtype: .float32, shape: tensor.shape)
       let values = try file.tensors[name]!.float32Values()
       if let index = values.firstIndex(where: { !$0.isFinite }) {
         throw CheckpointError(

@@ -150,9 +150,9 @@ public final class Trainer {
     let indices = order[index]
     let train = data.train
     let wordDropout = settings.wordDropout
-    var random = SeededGenerator(
-      seed: settings.seed ^ (UInt64(epoch) << 32 | UInt64(index)) &* 0xD1B5_4A32_D192_ED03)
+    let seed = settings.seed ^ (UInt64(epoch) << 32 | UInt64(index)) &* 0xD1B5_4A32_D192_ED03
     preparation.async {
+      var random = SeededGenerator(seed: seed)
       let batch = train.batch(indices)
       var tokens = batch.tokens
       if wordDropout > 0 {
