@@ -9,6 +9,29 @@ import XCTest
   import Darwin
 #endif
 
+/// Opens a TCP socket listening on 127.0.0.1 at a port the kernel picks, and returns it with
+/// that port.
+func listenOnLoopback() throws -> (socket: Int32, port: UInt16) {
+  let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  guard listener >= 0 else { throw POSIXError(.EIO) }
+  var address = sockaddr_in()
+  address.sin_family = sa_family_t(AF_INET)
+  address.sin_port = 0
+  address.sin_addr.s_addr = inet_addr("127.0.0.1")
+  var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+  let bound = withUnsafeMutablePointer(to: &address) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+      bind(listener, pointer, length) == 0 && listen(listener, 8) == 0
+        && getsockname(listener, pointer, &length) == 0
+    }
+  }
+  guard bound else {
+    close(listener)
+    throw POSIXError(.EADDRNOTAVAIL)
+  }
+  return (listener, UInt16(bigEndian: address.sin_port))
+}
+
 /// A small HTTP/1.1 server on 127.0.0.1 that serves fixed bodies by path, returns 404 for any
 /// other path, and closes each connection after one response.
 final class LocalHTTPServer: @unchecked Sendable {
@@ -21,25 +44,7 @@ final class LocalHTTPServer: @unchecked Sendable {
 
   init(bodies: [String: [UInt8]]) throws {
     self.bodies = bodies
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard listener >= 0 else { throw POSIXError(.EIO) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-        bind(listener, pointer, length) == 0 && listen(listener, 8) == 0
-          && getsockname(listener, pointer, &length) == 0
-      }
-    }
-    guard bound else {
-      close(listener)
-      throw POSIXError(.EADDRNOTAVAIL)
-    }
-    self.listener = listener
-    port = UInt16(bigEndian: address.sin_port)
+    (listener, port) = try listenOnLoopback()
     Thread.detachNewThread { [self] in serve() }
   }
 

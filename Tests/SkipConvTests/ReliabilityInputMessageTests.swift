@@ -13,23 +13,7 @@ final class ReliabilityInputMessageTests: XCTestCase {
     let port: UInt16
 
     init() throws {
-      let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-      var address = sockaddr_in()
-      address.sin_family = sa_family_t(AF_INET)
-      address.sin_addr.s_addr = inet_addr("127.0.0.1")
-      var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-      let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-          bind(socket, pointer, length) == 0 && listen(socket, 8) == 0
-            && getsockname(socket, pointer, &length) == 0
-        }
-      }
-      guard bound else {
-        close(socket)
-        throw POSIXError(.EADDRINUSE)
-      }
-      self.socket = socket
-      port = UInt16(bigEndian: address.sin_port)
+      (socket, port) = try listenOnLoopback()
     }
 
     deinit { close(socket) }
