@@ -120,11 +120,10 @@ class TextClassifier(torch.nn.Module):
 def training_step(shape, embedding_dropout, runs):
     """Returns (seconds per step, peak memory growth in bytes) in a fresh process.
 
-    The growth is the peak resident set (VmHWM) during model creation and the timed steps minus
-    the resident set just before, with the peak reset at that moment through
-    /proc/self/clear_refs, so the memory that importing PyTorch touched does not hide it. It
-    counts the weights, gradients, AdamW state and activations, as SkipConv's peak of device
-    buffers does.
+    The growth is the peak resident set (VmHWM) over model creation and the timed steps, minus
+    the resident set just before. The peak is reset at that moment through /proc/self/clear_refs,
+    so the memory that importing PyTorch touched does not hide the growth. It counts the
+    weights, gradients, AdamW state and activations, as SkipConv's peak of device buffers does.
     """
     code = f"""
 import json, sys, torch

@@ -20,8 +20,8 @@ struct TrainingResult: Codable {
   var peakDeviceBytes: Int
 }
 
-/// The default model, its AdamW optimizer and four batches of random tokens that fill every row,
-/// so the batches have no padding.
+/// Makes the default model with its AdamW optimizer, and four batches of random tokens that fill
+/// every row, so the batches have no padding.
 private func makeTrainingStep(_ backend: OpenCLBackend, shape: TrainingShape) throws
   -> (step: TrainingStep, batches: [TokenBatch], parameters: Int)
 {

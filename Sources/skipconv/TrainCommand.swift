@@ -21,7 +21,7 @@ let trainCommand = Subcommand(
   options: [deviceOption]
     + [.value("out", "DIR", help: "Output folder (default: runs/<dataset>-<block>)."),
       .flag("resume", help: "Continue from last.safetensors in the output folder."),
-      .flag("overwrite", help: "Start over in an output folder that holds an earlier run, "
+      .flag("overwrite", help: "Start over in an output folder that contains an earlier run, "
         + "removing its checkpoints, metrics.jsonl and report.json.")]
     + dataOptions + modelOptions + trainingOptions,
   positionalName: "DATASET"

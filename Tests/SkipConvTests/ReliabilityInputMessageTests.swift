@@ -135,6 +135,7 @@ final class ReliabilityInputMessageTests: XCTestCase {
         "\(badRow.path):2: expected 2 columns, found 1; fix the row, or skip such rows with "
           + "--skip-invalid"),
     ]
+
     for (arguments, status, fragment) in cases {
       let result = try runSkipConv(["train"] + arguments + tinyModelOptions)
       let context = arguments.joined(separator: " ")
@@ -144,8 +145,9 @@ final class ReliabilityInputMessageTests: XCTestCase {
       XCTAssertFalse(result.stderr.contains("ReadOptions"), result.stderr)
       XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain"), result.stderr)
     }
-    let single2 = try runSkipConv(["train", "--train", single.path, "--out", output])
-    XCTAssertTrue(single2.stderr.contains("--validation FILE"), single2.stderr)
+
+    let singleRow = try runSkipConv(["train", "--train", single.path, "--out", output])
+    XCTAssertTrue(singleRow.stderr.contains("--validation FILE"), singleRow.stderr)
   }
 
   func testUnwritableOutputFolderSaysNotWritable() throws {

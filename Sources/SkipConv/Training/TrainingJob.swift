@@ -22,7 +22,7 @@ public struct TrainingJobOptions: Sendable {
   public var outputDirectory: URL
   /// Continues from `last.safetensors` in the output folder with its optimizer state and data order.
   public var resume = false
-  /// Starts a new run in an output folder that holds an earlier run, removing the earlier run's
+  /// Starts a new run in an output folder that contains an earlier run, removing the earlier run's
   /// checkpoints, metrics and report once the data is read and the model is built. Without it
   /// such a run raises `ExistingRunError`.
   public var overwrite = false
